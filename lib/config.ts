@@ -1,0 +1,40 @@
+import "server-only";
+import { z } from "zod";
+
+// Configuration is validated once, with an error that names the variable.
+const schema = z.object({
+  DATABASE_URL: z.url({ error: "DATABASE_URL must be a postgres:// URL" }).optional(),
+  ROSTER_DATA_DIR: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.url({ error: "APP_URL must be a URL such as https://roster.example.com" }).optional(),
+  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must have at least 32 characters").optional(),
+  SMTP_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  ROSTER_ADMIN_EMAIL: z.string().optional(),
+  ROSTER_ADMIN_PASSWORD: z.string().optional(),
+  ROSTER_SEED: z.enum(["demo", "none"]).default("demo"),
+  INVITATION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(24 * 7),
+  PASSWORD_RESET_TTL_HOURS: z.coerce.number().positive().max(24 * 7).default(2),
+  BULK_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(source: NodeJS.ProcessEnv = process.env): Env {
+  if (source === process.env && cached) return cached;
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  if (source === process.env) cached = parsed.data;
+  return parsed.data;
+}
+
+export function appUrl(e: Env = env()): string {
+  return e.APP_URL ?? `http://localhost:${e.PORT}`;
+}

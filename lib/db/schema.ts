@@ -1,0 +1,175 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { ROLES, SCOPES, STATUSES } from "../validation/enums";
+
+export const userRole = pgEnum("user_role", ROLES);
+export const userStatus = pgEnum("user_status", STATUSES);
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const organizations = pgTable("organizations", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  slug: text("slug").notNull().unique(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    /** trim + NFC + lower-case; one person per email across the installation. */
+    emailKey: text("email_key").notNull(),
+    name: text("name").notNull().default(""),
+    role: userRole("role").notNull().default("member"),
+    status: userStatus("status").notNull(),
+    isDeveloper: boolean("is_developer").notNull().default(false),
+    passwordHash: text("password_hash"),
+    mustChangePassword: boolean("must_change_password").notNull().default(false),
+    /** Bumped to end every session of the user at once (role change, deactivation, reset). */
+    sessionVersion: integer("session_version").notNull().default(1),
+    /** Bumped on every write: the optimistic-concurrency token for stale-write detection. */
+    version: integer("version").notNull().default(1),
+    login: text("login"),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    company: text("company"),
+    phone: text("phone"),
+    address: text("address"),
+    postalCode: text("postal_code"),
+    city: text("city"),
+    state: text("state"),
+    country: text("country"),
+    lastLoginAt: ts("last_login_at"),
+    invitedBy: uuid("invited_by"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    deactivatedAt: ts("deactivated_at"),
+  },
+  (t) => [
+    uniqueIndex("users_email_key_uq").on(t.emailKey),
+    // Substring search (3+ characters): trigram indexes on the exact expressions the list uses.
+    index("users_email_key_trgm").using("gin", sql`${t.emailKey} gin_trgm_ops`),
+    index("users_name_trgm").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+    // Prefix search (1-2 characters) and keyset pagination, one index per sort order. The "C"
+    // collation lets one btree serve both `LIKE 'ab%'` and ORDER BY.
+    index("users_org_email_key").on(t.orgId, sql`${t.emailKey} collate "C"`, t.id),
+    index("users_org_name").on(t.orgId, sql`lower(${t.name}) collate "C"`, t.id),
+    index("users_org_created").on(t.orgId, t.createdAt, t.id),
+    index("users_org_last_login").on(
+      t.orgId,
+      sql`coalesce(${t.lastLoginAt}, '-infinity'::timestamptz)`,
+      t.id,
+    ),
+    index("users_org_role_status").on(t.orgId, t.role, t.status),
+  ],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** An invitation to join, or a password-reset link: both single-use, hashed, expiring. */
+    kind: text("kind", { enum: ["invitation", "password_reset"] })
+      .notNull()
+      .default("invitation"),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    createdBy: uuid("created_by"),
+    sentAt: ts("sent_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    acceptedAt: ts("accepted_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_uq").on(t.tokenHash),
+    index("invitations_user").on(t.userId, t.createdAt),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    prefix: text("prefix").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    scopes: text("scopes", { enum: SCOPES }).array().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_prefix_uq").on(t.prefix), index("api_keys_user").on(t.userId)],
+);
+
+/** Append-only. No foreign keys to users: events outlive the people they name. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    actorId: uuid("actor_id"),
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    targetId: uuid("target_id"),
+    targetEmail: text("target_email"),
+    changes: jsonb("changes").$type<Record<string, unknown>>(),
+    outcome: text("outcome", { enum: ["success", "refused"] }).notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("audit_org_created").on(t.orgId, t.createdAt, t.id),
+    index("audit_target").on(t.targetId, t.createdAt),
+  ],
+);
+
+export const emailOutbox = pgTable(
+  "email_outbox",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    to: text("to").notNull(),
+    template: text("template").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "sent", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    sentAt: ts("sent_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("email_outbox_due").on(t.status, t.nextAttemptAt)],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
+export type AuditEventRow = typeof auditEvents.$inferSelect;

@@ -1,0 +1,205 @@
+import "server-only";
+import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys, users } from "../db/schema";
+import type { UserSortField } from "../validation/enums";
+import { emailKey, listUsersQuerySchema } from "../validation/users";
+import { parseInput, notFound, RosterError } from "./errors";
+import {
+  isUuid,
+  latestInvitations,
+  read,
+  toUserDTO,
+  type Actor,
+  type CoreDeps,
+} from "./context";
+import { queryRows, type Db } from "../db/client";
+import type { ListUsersResult, Principal, UserDetailDTO } from "./types";
+
+/** Up to this many matches the total is counted exactly; beyond, the planner estimates it. */
+export const TOTAL_EXACT_LIMIT = 1000;
+
+// The sort key of each order, written exactly as its index is (see lib/db/schema.ts).
+const SORT_KEYS: Record<UserSortField, SQL> = {
+  name: sql`lower(${users.name}) collate "C"`,
+  email: sql`${users.emailKey} collate "C"`,
+  created: sql`${users.createdAt}`,
+  last_login: sql`coalesce(${users.lastLoginAt}, '-infinity'::timestamptz)`,
+};
+const SORT_CAST: Record<UserSortField, SQL> = {
+  name: sql`collate "C"`,
+  email: sql`collate "C"`,
+  created: sql`::timestamptz`,
+  last_login: sql`::timestamptz`,
+};
+
+const cursorSchema = z.tuple([z.string().max(400), z.string().refine(isUuid), z.enum(["n", "p"])]);
+
+/** Cursors are opaque: base64url JSON of [sort key as text, id, direction]. */
+function encodeCursor(key: string, id: string, dir: "n" | "p"): string {
+  return Buffer.from(JSON.stringify([key, id, dir])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): [string, string, "n" | "p"] {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+  } catch {
+    throw new RosterError("VALIDATION", "cursor is not valid; start again from the first page", {
+      cursor: ["Not a cursor this API gave out"],
+    });
+  }
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The WHERE clause of a list query: org, search, email, status and role filters. */
+export function listFilter(
+  orgId: string,
+  q: { q?: string; email?: string; status?: string[]; role?: string[] },
+): SQL {
+  const parts: SQL[] = [sql`${users.orgId} = ${orgId}`];
+  const term = q.q?.trim().normalize("NFC").toLowerCase();
+  if (term) {
+    const t = escapeLike(term);
+    // 3+ characters: substring, served by the trigram indexes; fewer: prefix, by the btrees.
+    parts.push(
+      [...term].length >= 3
+        ? sql`(${users.emailKey} like ${`%${t}%`} or lower(${users.name}) like ${`%${t}%`})`
+        : sql`(${users.emailKey} collate "C" like ${`${t}%`} or lower(${users.name}) collate "C" like ${`${t}%`})`,
+    );
+  }
+  if (q.email) parts.push(sql`${users.emailKey} = ${emailKey(q.email)}`);
+  if (q.status?.length) parts.push(inArray(users.status, q.status as never[]));
+  if (q.role?.length) parts.push(inArray(users.role, q.role as never[]));
+  return and(...parts)!;
+}
+
+/** Total matches: exact up to TOTAL_EXACT_LIMIT, else the planner's estimate (labelled). */
+export async function countUsers(
+  db: Db,
+  where: SQL,
+): Promise<{ total: number; totalExact: boolean }> {
+  const capped = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${users} where ${where} limit ${TOTAL_EXACT_LIMIT + 1}) t`,
+  );
+  const n = Number(capped[0]?.n ?? 0);
+  if (n <= TOTAL_EXACT_LIMIT) return { total: n, totalExact: true };
+  const plan = await queryRows<{ "QUERY PLAN": unknown }>(
+    db,
+    sql`explain (format json) select 1 from ${users} where ${where}`,
+  );
+  const raw = plan[0]?.["QUERY PLAN"];
+  const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as [
+    { Plan: { "Plan Rows": number } },
+  ];
+  const estimate = Math.round(parsed[0]?.Plan["Plan Rows"] ?? n);
+  return { total: Math.max(estimate, TOTAL_EXACT_LIMIT + 1), totalExact: false };
+}
+
+/** One page of the org's users, keyset-paginated in either direction. */
+export async function listUsers(
+  deps: CoreDeps,
+  principal: Principal,
+  input: unknown,
+): Promise<ListUsersResult> {
+  const query = parseInput(listUsersQuerySchema, input ?? {});
+  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  return read(deps, principal, "users:read", async (db, actor) => {
+    const field = query.sort.replace(/^-/, "") as UserSortField;
+    const descending = query.sort.startsWith("-");
+    const key = SORT_KEYS[field];
+    const where = listFilter(actor.orgId, query);
+    const backward = cursor?.[2] === "p";
+    // Walking backward means reading the opposite order, then reversing the page.
+    const readDesc = descending !== backward;
+    const conditions = [where];
+    if (cursor) {
+      const [k, id] = cursor;
+      const cmp = readDesc ? sql`<` : sql`>`;
+      conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
+    }
+    const dir = readDesc ? sql`desc` : sql`asc`;
+    const rows = await db
+      .select({ user: users, sortKey: sql<string>`(${key})::text` })
+      .from(users)
+      .where(and(...conditions))
+      .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
+      .limit(query.limit + 1);
+    const more = rows.length > query.limit;
+    const page = rows.slice(0, query.limit);
+    if (backward) page.reverse();
+    const first = page[0];
+    const last = page[page.length - 1];
+    const hasNext = backward ? true : more;
+    const hasPrev = backward ? more : cursor !== null;
+
+    const now = deps.now();
+    const invited = page.filter((r) => r.user.status === "invited").map((r) => r.user.id);
+    const [invitationsByUser, totals] = await Promise.all([
+      latestInvitations(db, invited),
+      countUsers(db, where),
+    ]);
+    return {
+      data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),
+      nextCursor: hasNext && last ? encodeCursor(last.sortKey, last.user.id, "n") : null,
+      prevCursor: hasPrev && first ? encodeCursor(first.sortKey, first.user.id, "p") : null,
+      ...totals,
+    };
+  });
+}
+
+/** Finds a user of the actor's org by id or email; another org's user is NOT_FOUND. */
+export async function findUser(db: Db, actor: Actor, idOrEmail: string, lock = false) {
+  const ref = idOrEmail.trim();
+  const match = isUuid(ref) ? eq(users.id, ref.toLowerCase()) : eq(users.emailKey, emailKey(ref));
+  const q = db
+    .select()
+    .from(users)
+    .where(and(eq(users.orgId, actor.orgId), match));
+  const [row] = lock ? await q.for("update") : await q;
+  if (!row) throw notFound();
+  return row;
+}
+
+/** One user with everything the drawer shows. */
+export async function getUser(
+  deps: CoreDeps,
+  principal: Principal,
+  idOrEmail: unknown,
+): Promise<UserDetailDTO> {
+  const ref = parseInput(z.string().trim().min(1).max(320), idOrEmail);
+  return read(deps, principal, "users:read", async (db, actor) => {
+    const row = await findUser(db, actor, ref);
+    const now = deps.now();
+    const [inv, inviter, keys] = await Promise.all([
+      latestInvitations(db, [row.id]),
+      row.invitedBy
+        ? db
+            .select({ id: users.id, email: users.email, name: users.name })
+            .from(users)
+            .where(and(eq(users.id, row.invitedBy), eq(users.orgId, actor.orgId)))
+        : Promise.resolve([]),
+      db
+        .select({ active: count(), lastUsedAt: sql<string | null>`max(${apiKeys.lastUsedAt})` })
+        .from(apiKeys)
+        .where(
+          and(
+            eq(apiKeys.userId, row.id),
+            isNull(apiKeys.revokedAt),
+            sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`,
+          ),
+        ),
+    ]);
+    const lastUsed = keys[0]?.lastUsedAt;
+    return {
+      ...toUserDTO(row, inv.get(row.id), now),
+      invitedByUser: inviter[0] ?? null,
+      apiKeys: {
+        active: Number(keys[0]?.active ?? 0),
+        lastUsedAt: lastUsed ? new Date(lastUsed).toISOString() : null,
+      },
+    };
+  });
+}
+
