@@ -35,7 +35,6 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 // Control characters (NUL and friends) are refused; every other Unicode character, emoji
 // included, is allowed, and nothing is ever truncated.
-// eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** The shape of a password (the common-password list is checked on the server). */
