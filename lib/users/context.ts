@@ -45,22 +45,21 @@ export async function resolveActor(tx: Executor, principal: Principal, now: Date
     .from(users)
     .where(and(eq(users.id, principal.userId), eq(users.orgId, principal.orgId)));
   if (!me || me.status !== "active") throw unauthenticated("Your access has ended; sign in again");
-  if (
-    principal.kind === "session" &&
-    principal.sessionVersion !== undefined &&
-    principal.sessionVersion !== me.sessionVersion
-  ) {
+  if (principal.kind === "session" && principal.sessionVersion !== me.sessionVersion) {
     throw unauthenticated("Your session has ended; sign in again");
   }
   if (principal.kind === "api_key") {
     if (!principal.apiKeyId) throw unauthenticated("Unknown API key");
     const [key] = await tx
-      .select({ revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt })
+      .select({ revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt, scopes: apiKeys.scopes })
       .from(apiKeys)
       .where(and(eq(apiKeys.id, principal.apiKeyId), eq(apiKeys.userId, principal.userId)));
     if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
       throw unauthenticated("This API key is revoked or expired");
     }
+    // The key's own scopes bound it, whatever the principal claims (or if it claims none).
+    const scopes = key.scopes.filter((s) => !principal.scopes || principal.scopes.includes(s));
+    return { ...principal, scopes, role: me.role, email: me.email, name: me.name };
   }
   return { ...principal, role: me.role, email: me.email, name: me.name };
 }
@@ -150,6 +149,8 @@ export async function auditRefusal(
   target: { id?: string | null; email?: string | null; input?: string } | null,
   err: RosterError,
 ) {
+  if (err.audited) return;
+  err.audited = true;
   try {
     const targetId = target?.id && isUuid(target.id) ? target.id : null;
     await audit(
@@ -263,3 +264,20 @@ export const touchAndEndSessions = (now: Date) => ({
   ...touch(now),
   sessionVersion: sql`${users.sessionVersion} + 1`,
 });
+
+/**
+ * Audits input that a mutation refused before it ran (a crafted payload with extra fields, say),
+ * once the caller is known to be signed in; a caller who is not gets UNAUTHENTICATED instead.
+ */
+export async function auditRejectedInput(
+  deps: CoreDeps,
+  principal: Principal,
+  action: string,
+  err: RosterError,
+  ref: unknown,
+): Promise<void> {
+  if (err.audited || err.code !== "VALIDATION") return;
+  await resolveActor(deps.db, principal, deps.now());
+  const input = typeof ref === "string" ? ref : undefined;
+  await auditRefusal(deps, principal, action, { id: input, input: input ?? JSON.stringify(err.fields ?? {}) }, err);
+}

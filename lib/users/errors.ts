@@ -7,6 +7,8 @@ export type FieldErrors = Record<string, string[]>;
 export class RosterError extends Error {
   readonly code: ErrorCode;
   readonly fields?: FieldErrors;
+  /** Set once the refusal has its audit event, so it is never recorded twice. */
+  audited = false;
 
   constructor(code: ErrorCode, message: string, fields?: FieldErrors) {
     super(message);

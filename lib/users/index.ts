@@ -4,7 +4,9 @@ import "server-only";
 // call one of these, and map errors.
 import { appUrl, env } from "../config";
 import { getDatabase, type Db } from "../db/client";
-import type { CoreConfig, CoreDeps } from "./context";
+import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
+import { RosterError } from "./errors";
+import { authenticate, sessionUser } from "./auth";
 import { bulkChangeRole, bulkDeactivate, bulkDelete } from "./bulk";
 import {
   createUser,
@@ -30,6 +32,7 @@ import type { Principal } from "./types";
 
 export * from "./types";
 export { RosterError, toErrorBody } from "./errors";
+export { SIGN_IN_FAILED, type SignedIn } from "./auth";
 
 type Bound<F> = F extends (deps: CoreDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -49,28 +52,44 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
   };
   const bind = <F extends (deps: CoreDeps, ...args: never[]) => unknown>(f: F) =>
     ((...args: never[]) => f(deps, ...args)) as Bound<F>;
+  // Mutations: input refused before the operation ran is audited like any other refusal.
+  const mutation = <F extends (deps: CoreDeps, principal: Principal, ...args: never[]) => Promise<unknown>>(
+    action: string,
+    f: F,
+  ) =>
+    (async (principal: Principal, ...args: never[]) => {
+      try {
+        return await f(deps, principal, ...args);
+      } catch (err) {
+        if (err instanceof RosterError) await auditRejectedInput(deps, principal, action, err, args[0]);
+        throw err;
+      }
+    }) as Bound<F>;
   return {
     deps,
     list: bind(listUsers),
     get: bind(getUser),
-    create: bind(createUser),
-    invite: bind(inviteUsers),
-    update: bind(updateUser),
-    changeRole: bind(changeRole),
-    deactivate: bind(deactivateUser),
-    reactivate: bind(reactivateUser),
-    delete: bind(deleteUser),
-    bulkDelete: bind(bulkDelete),
-    bulkDeactivate: bind(bulkDeactivate),
-    bulkChangeRole: bind(bulkChangeRole),
-    setPassword: bind(setPassword),
-    resetPassword: bind(resetPassword),
-    changeOwnPassword: bind(changeOwnPassword),
-    endSessions: bind(endSessions),
-    resendInvitation: bind(resendInvitation),
-    revokeInvitation: bind(revokeInvitation),
-    copyInvitationLink: (principal: Principal, ref: unknown) =>
-      resendInvitation(deps, principal, ref, { send: false }),
+    create: mutation("user.created", createUser),
+    invite: mutation("user.invited", inviteUsers),
+    update: mutation("user.updated", updateUser),
+    changeRole: mutation("user.role_changed", changeRole),
+    deactivate: mutation("user.deactivated", deactivateUser),
+    reactivate: mutation("user.reactivated", reactivateUser),
+    delete: mutation("user.deleted", deleteUser),
+    bulkDelete: mutation("user.deleted", bulkDelete),
+    bulkDeactivate: mutation("user.deactivated", bulkDeactivate),
+    bulkChangeRole: mutation("user.role_changed", bulkChangeRole),
+    setPassword: mutation("user.password_set", setPassword),
+    resetPassword: mutation("user.password_reset", resetPassword),
+    changeOwnPassword: mutation("user.password_changed", changeOwnPassword),
+    endSessions: mutation("user.sessions_revoked", endSessions),
+    resendInvitation: mutation("invitation.resent", resendInvitation),
+    revokeInvitation: mutation("invitation.revoked", revokeInvitation),
+    copyInvitationLink: mutation("invitation.link_copied", (d: CoreDeps, principal: Principal, ref: unknown) =>
+      resendInvitation(d, principal, ref, { send: false }),
+    ),
+    authenticate: bind(authenticate),
+    sessionUser: bind(sessionUser),
     previewInvitation: (token: unknown) => previewToken(deps, token, "invitation"),
     acceptInvitation: (input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>
       redeemToken(deps, input, "invitation", meta),

@@ -344,6 +344,7 @@ export async function resetPassword(deps: CoreDeps, principal: Principal, ref: u
 export async function changeOwnPassword(deps: CoreDeps, principal: Principal, input: unknown) {
   const { currentPassword, password } = parseInput(changeOwnPasswordSchema, input);
   return mutate(deps, principal, "user.password_changed", { id: principal.userId }, async (tx, actor, now) => {
+    if (actor.kind !== "session") throw forbidden("Only the person themselves can change their password");
     const [me] = await tx.select().from(users).where(eq(users.id, actor.userId)).for("update");
     if (!me?.passwordHash || !(await verifyPassword(me.passwordHash, currentPassword))) {
       throw new RosterError("VALIDATION", "The current password is not right", {

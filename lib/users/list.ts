@@ -2,9 +2,9 @@ import "server-only";
 import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, users } from "../db/schema";
-import type { UserSortField } from "../validation/enums";
+import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
 import { emailKey, listUsersQuerySchema } from "../validation/users";
-import { parseInput, notFound, RosterError } from "./errors";
+import { parseInput, notFound, pgErrorCode, RosterError } from "./errors";
 import {
   isUuid,
   latestInvitations,
@@ -26,28 +26,43 @@ const SORT_KEYS: Record<UserSortField, SQL> = {
   created: sql`${users.createdAt}`,
   last_login: sql`coalesce(${users.lastLoginAt}, '-infinity'::timestamptz)`,
 };
+// (The leading space matters: the cast follows a bind parameter, and `$2collate` is a syntax error.)
 const SORT_CAST: Record<UserSortField, SQL> = {
-  name: sql`collate "C"`,
-  email: sql`collate "C"`,
+  name: sql` collate "C"`,
+  email: sql` collate "C"`,
   created: sql`::timestamptz`,
   last_login: sql`::timestamptz`,
 };
 
-const cursorSchema = z.tuple([z.string().max(400), z.string().refine(isUuid), z.enum(["n", "p"])]);
+const cursorSchema = z.tuple([
+  z.string().max(400),
+  z.string().refine(isUuid),
+  z.enum(["n", "p"]),
+  z.enum(USER_SORTS),
+]);
 
-/** Cursors are opaque: base64url JSON of [sort key as text, id, direction]. */
-function encodeCursor(key: string, id: string, dir: "n" | "p"): string {
-  return Buffer.from(JSON.stringify([key, id, dir])).toString("base64url");
+const invalidCursor = () =>
+  new RosterError("VALIDATION", "cursor is not valid; start again from the first page", {
+    cursor: ["Not a cursor this API gave out"],
+  });
+
+/**
+ * Cursors are opaque: base64url JSON of [sort key as text, id, direction, sort]. The sort is
+ * part of it because a key only means something in its own order (a name is no timestamp).
+ */
+function encodeCursor(key: string, id: string, dir: "n" | "p", sort: UserSort): string {
+  return Buffer.from(JSON.stringify([key, id, dir, sort])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): [string, string, "n" | "p"] {
+function decodeCursor(cursor: string, sort: UserSort): [string, string, "n" | "p"] {
+  let parsed: z.output<typeof cursorSchema>;
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
-    throw new RosterError("VALIDATION", "cursor is not valid; start again from the first page", {
-      cursor: ["Not a cursor this API gave out"],
-    });
+    throw invalidCursor();
   }
+  if (parsed[3] !== sort) throw invalidCursor();
+  return [parsed[0], parsed[1], parsed[2]];
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -104,7 +119,7 @@ export async function listUsers(
   input: unknown,
 ): Promise<ListUsersResult> {
   const query = parseInput(listUsersQuerySchema, input ?? {});
-  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
     const field = query.sort.replace(/^-/, "") as UserSortField;
     const descending = query.sort.startsWith("-");
@@ -125,7 +140,12 @@ export async function listUsers(
       .from(users)
       .where(and(...conditions))
       .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
-      .limit(query.limit + 1);
+      .limit(query.limit + 1)
+      .catch((err: unknown) => {
+        // A forged key that the database cannot read as its type (data exception, class 22).
+        if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
+        throw err;
+      });
     const more = rows.length > query.limit;
     const page = rows.slice(0, query.limit);
     if (backward) page.reverse();
@@ -142,8 +162,8 @@ export async function listUsers(
     ]);
     return {
       data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),
-      nextCursor: hasNext && last ? encodeCursor(last.sortKey, last.user.id, "n") : null,
-      prevCursor: hasPrev && first ? encodeCursor(first.sortKey, first.user.id, "p") : null,
+      nextCursor: hasNext && last ? encodeCursor(last.sortKey, last.user.id, "n", query.sort) : null,
+      prevCursor: hasPrev && first ? encodeCursor(first.sortKey, first.user.id, "p", query.sort) : null,
       ...totals,
     };
   });

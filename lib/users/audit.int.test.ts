@@ -1,0 +1,271 @@
+// The audit log: one event per affected user per successful mutation, with the action and the
+// changes as { field: { old, new } }; one 'refused' event per refusal; append-only; outlives
+// the users it names.
+import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { auditEvents, type AuditEventRow } from "../db/schema";
+import { TEST_PASSWORD, createWorld, type World } from "../testing/fixtures";
+import { allAudit, auditMark, exec, expectCode, uniqueEmail } from "../testing/helpers";
+import type { Role, Status } from "../validation/enums";
+import type { Principal } from "./index";
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+});
+afterAll(() => w?.close());
+
+const strong = "a strong new passphrase";
+const pw = { password: strong, passwordConfirmation: strong };
+const fresh = (role: Role = "member", status: Status = "active") => w.addUser(w.orgA, uniqueEmail(role), role, status);
+const tokenOf = (link: string | undefined) => link!.split("/").pop()!;
+
+/** Runs `call` and returns the one event it must have written. */
+async function oneEvent(call: () => Promise<unknown>): Promise<AuditEventRow> {
+  const mark = await auditMark(w);
+  await call();
+  const events = await mark.since();
+  expect(events).toHaveLength(1);
+  return events[0]!;
+}
+
+const admin = () => w.as(w.u.admin, { ip: "203.0.113.7", userAgent: "test-agent/1.0" });
+
+function isAdminEvent(e: AuditEventRow, action: string, target: { id: string; email: string }) {
+  expect(e).toMatchObject({
+    orgId: w.orgA,
+    actorId: w.u.admin.id,
+    actorEmail: "admin@a.test",
+    action,
+    targetId: target.id,
+    targetEmail: target.email,
+    outcome: "success",
+    ip: "203.0.113.7",
+    userAgent: "test-agent/1.0",
+  });
+  expect(e.createdAt).toBeInstanceOf(Date);
+}
+
+describe("every successful mutation writes one event with its changes", () => {
+  it("create (password, temporary password, invitation)", async () => {
+    const email = uniqueEmail("created");
+    let e = await oneEvent(() => w.core.create(admin(), { email, role: "manager", ...pw }));
+    const row = (await w.database.db.select().from(auditEvents).where(eq(auditEvents.id, e.id)))[0]!;
+    expect(row.targetEmail).toBe(email);
+    isAdminEvent(e, "user.created", { id: row.targetId!, email });
+    expect(e.changes).toEqual({ role: { old: null, new: "manager" }, status: { old: null, new: "active" }, mode: "password" });
+
+    e = await oneEvent(() => w.core.create(admin(), { email: uniqueEmail("temp"), inviteMode: "temporary_password" }));
+    expect(e).toMatchObject({ action: "user.created", changes: { status: { old: null, new: "active" }, mode: "temporary_password" } });
+
+    e = await oneEvent(() => w.core.create(admin(), { email: uniqueEmail("inv"), role: "auditor" }));
+    expect(e).toMatchObject({ action: "user.invited", changes: { role: { old: null, new: "auditor" }, status: { old: null, new: "invited" }, mode: "email_link" } });
+    expect(JSON.stringify(e.changes)).not.toContain("/invite/");
+  });
+
+  it("invite many: one event per invited user", async () => {
+    const emails = [uniqueEmail("i"), uniqueEmail("i"), uniqueEmail("i")];
+    const mark = await auditMark(w);
+    const out = await w.core.invite(admin(), { emails });
+    const events = await mark.since();
+    expect(events.map((e) => e.targetId).sort()).toEqual(out.map((r) => r.userId).sort());
+    expect(events.every((e) => e.action === "user.invited" && e.outcome === "success")).toBe(true);
+  });
+
+  it("update: each changed field, old and new (unchanged fields left out)", async () => {
+    const t = await fresh("member");
+    const e = await oneEvent(() => w.core.update(admin(), t.id, { name: t.name, city: "Tromsø", isDeveloper: true }));
+    isAdminEvent(e, "user.updated", t);
+    expect(e.changes).toEqual({ city: { old: null, new: "Tromsø" }, isDeveloper: { old: false, new: true } });
+  });
+
+  it("role change, deactivation, reactivation, deletion", async () => {
+    const t = await fresh("member");
+    let e = await oneEvent(() => w.core.changeRole(admin(), t.id, { role: "manager" }));
+    isAdminEvent(e, "user.role_changed", t);
+    expect(e.changes).toEqual({ role: { old: "member", new: "manager" } });
+
+    e = await oneEvent(() => w.core.deactivate(admin(), t.id));
+    isAdminEvent(e, "user.deactivated", t);
+    expect(e.changes).toEqual({ status: { old: "active", new: "deactivated" } });
+
+    e = await oneEvent(() => w.core.reactivate(admin(), t.id));
+    isAdminEvent(e, "user.reactivated", t);
+    expect(e.changes).toEqual({ status: { old: "deactivated", new: "active" } });
+
+    e = await oneEvent(() => w.core.delete(admin(), t.id));
+    isAdminEvent(e, "user.deleted", t);
+    expect(e.changes).toEqual({ role: { old: "manager", new: null }, status: { old: "active", new: null } });
+  });
+
+  it("passwords and sessions (never the password itself)", async () => {
+    const t = await fresh("member");
+    let e = await oneEvent(() => w.core.setPassword(admin(), t.id, { ...pw, temporary: true }));
+    isAdminEvent(e, "user.password_set", t);
+    expect(e.changes).toEqual({ mustChangePassword: { old: false, new: true } });
+
+    e = await oneEvent(() => w.core.resetPassword(admin(), t.id, { mode: "temporary_password" }));
+    isAdminEvent(e, "user.password_reset", t);
+    expect(e.changes).toEqual({ mode: "temporary_password" });
+
+    e = await oneEvent(() => w.core.endSessions(admin(), t.id));
+    isAdminEvent(e, "user.sessions_revoked", t);
+
+    const me = await fresh("auditor");
+    e = await oneEvent(() => w.core.changeOwnPassword(w.as(me), { currentPassword: TEST_PASSWORD, ...pw }));
+    expect(e).toMatchObject({ action: "user.password_changed", actorId: me.id, targetId: me.id, outcome: "success" });
+
+    const { link } = await w.core.resetPassword(admin(), me.id, {});
+    e = await oneEvent(() => w.core.completePasswordReset({ token: tokenOf(link), ...pw }, { ip: "198.51.100.1", userAgent: "browser" }));
+    expect(e).toMatchObject({ action: "user.password_reset_completed", actorId: me.id, targetId: me.id, ip: "198.51.100.1", userAgent: "browser" });
+
+    const all = JSON.stringify(await allAudit(w));
+    expect(all).not.toContain(strong);
+    expect(all).not.toContain(TEST_PASSWORD);
+    expect(all).not.toMatch(/\$argon2/);
+  });
+
+  it("invitations: resend, copy link, revoke, accept", async () => {
+    const { user, invitationLink } = await w.core.create(admin(), { email: uniqueEmail("life"), inviteMode: "none" });
+    isAdminEvent(await oneEvent(() => w.core.resendInvitation(admin(), user.id)), "invitation.resent", user);
+    let link = "";
+    isAdminEvent(
+      await oneEvent(async () => {
+        link = (await w.core.copyInvitationLink(admin(), user.id)).invitationLink!;
+      }),
+      "invitation.link_copied",
+      user,
+    );
+    expect(link).not.toBe(invitationLink);
+    const e = await oneEvent(() => w.core.acceptInvitation({ token: tokenOf(link), ...pw }));
+    expect(e).toMatchObject({ action: "invitation.accepted", actorId: user.id, actorEmail: user.email, targetId: user.id, changes: { status: { old: "invited", new: "active" } } });
+
+    const other = await w.core.create(admin(), { email: uniqueEmail("rev"), inviteMode: "none" });
+    isAdminEvent(await oneEvent(() => w.core.revokeInvitation(admin(), other.user.id)), "invitation.revoked", other.user);
+  });
+
+  it("bulk operations: one event per affected user, none for skipped rows", async () => {
+    const [a, b, c] = [await fresh("member"), await fresh("manager"), await fresh("member", "deactivated")];
+    let mark = await auditMark(w);
+    await w.core.bulkChangeRole(admin(), { ids: [a.id, b.id], role: "auditor" });
+    let events = await mark.since();
+    expect(events.map((e) => [e.targetId, e.action, e.changes])).toEqual(
+      expect.arrayContaining([
+        [a.id, "user.role_changed", { role: { old: "member", new: "auditor" } }],
+        [b.id, "user.role_changed", { role: { old: "manager", new: "auditor" } }],
+      ]),
+    );
+    expect(events).toHaveLength(2);
+
+    mark = await auditMark(w);
+    await w.core.bulkDeactivate(admin(), { ids: [a.id, c.id] }); // c is already deactivated: skipped
+    events = await mark.since();
+    expect(events.map((e) => [e.targetId, e.action, e.changes])).toEqual([[a.id, "user.deactivated", { status: { old: "active", new: "deactivated" } }]]);
+
+    mark = await auditMark(w);
+    await w.core.bulkDelete(admin(), { ids: [a.id, b.id, c.id] });
+    events = await mark.since();
+    expect(events.map((e) => e.targetId).sort()).toEqual([a.id, b.id, c.id].sort());
+    expect(events.every((e) => e.action === "user.deleted" && e.actorId === w.u.admin.id && e.ip === "203.0.113.7")).toBe(true);
+  });
+
+  it("a no-op writes nothing", async () => {
+    const t = await fresh("manager");
+    const mark = await auditMark(w);
+    await w.core.update(admin(), t.id, { name: t.name });
+    await w.core.changeRole(admin(), t.id, { role: "manager" });
+    await w.core.reactivate(admin(), t.id);
+    await w.core.list(admin(), {});
+    await w.core.get(admin(), t.id);
+    expect(await mark.since()).toEqual([]);
+  });
+});
+
+describe("refusals", () => {
+  it("write exactly one 'refused' event with the code and message", async () => {
+    const t = await fresh("member");
+    const cases: [Principal, () => Promise<unknown>, string, string][] = [
+      [w.as(w.u.auditor), () => w.core.delete(w.as(w.u.auditor), t.id), "user.deleted", "FORBIDDEN"],
+      [w.as(w.u.manager), () => w.core.changeRole(w.as(w.u.manager), t.id, { role: "admin" }), "user.role_changed", "FORBIDDEN"],
+      [w.as(w.u.admin), () => w.core.deactivate(w.as(w.u.admin), w.u.admin.id), "user.deactivated", "SELF_ACTION"],
+      [w.as(w.u.bAdmin), () => w.core.delete(w.as(w.u.bAdmin), w.u.bAdmin.id), "user.deleted", "LAST_ADMIN"],
+      [w.as(w.u.admin), () => w.core.update(w.as(w.u.admin), t.id, { name: "x", expectedVersion: 999 }), "user.updated", "CONFLICT"],
+      [w.as(w.u.admin), () => w.core.create(w.as(w.u.admin), { email: "MEMBER@a.test" }), "user.created", "CONFLICT"],
+      [w.as(w.u.admin), () => w.core.setPassword(w.as(w.u.admin), t.id, { password: "iloveyou", passwordConfirmation: "iloveyou" }), "user.password_set", "VALIDATION"],
+    ];
+    for (const [p, call, action, code] of cases) {
+      const mark = await auditMark(w);
+      const err = await expectCode(call(), code as never);
+      const events = await mark.since();
+      expect(events, `${action} ${code}`).toHaveLength(1);
+      expect(events[0]).toMatchObject({ actorId: p.userId, orgId: p.orgId, action, outcome: "refused", changes: { code, message: err.message } });
+    }
+    expect(await w.reload(t.id)).toEqual(t);
+  });
+
+  it("name the target when it exists, and keep the raw input when it does not", async () => {
+    const t = await fresh("member");
+    let mark = await auditMark(w);
+    await expectCode(w.core.delete(w.as(w.u.manager), t.id), "FORBIDDEN");
+    expect((await mark.since())[0]).toMatchObject({ targetId: t.id, changes: { input: t.id } });
+
+    mark = await auditMark(w);
+    await expectCode(w.core.delete(w.as(w.u.admin), "member@b.test"), "NOT_FOUND");
+    const [e] = await mark.since();
+    expect(e).toMatchObject({ targetId: null, changes: { code: "NOT_FOUND", input: "member@b.test" } });
+  });
+
+  it("a refused read is audited too; an unauthenticated call is not", async () => {
+    let mark = await auditMark(w);
+    await expectCode(w.core.list(w.as(w.u.member), {}), "FORBIDDEN");
+    expect(await mark.since()).toHaveLength(1);
+    mark = await auditMark(w);
+    await expectCode(w.core.delete(w.as(w.u.deactivated, { role: "admin" }), w.u.member.id), "UNAUTHENTICATED");
+    expect(await mark.since()).toEqual([]);
+  });
+});
+
+describe("the log itself", () => {
+  it("outlives the users it names, as actor and as target", async () => {
+    const actor = await fresh("admin");
+    const target = await fresh("member");
+    await w.core.update(w.as(actor), target.id, { name: "Touched" });
+    await w.core.delete(w.as(w.u.admin), target.id);
+    await w.core.delete(w.as(w.u.admin), actor.id);
+    expect(await w.reload(actor.id)).toBeUndefined();
+    const events = await allAudit(w);
+    const byActor = events.filter((e) => e.actorId === actor.id);
+    expect(byActor).toHaveLength(1);
+    expect(byActor[0]).toMatchObject({ actorEmail: actor.email, targetId: target.id, targetEmail: target.email, action: "user.updated" });
+    const aboutTarget = events.filter((e) => e.targetId === target.id).map((e) => e.action);
+    expect(aboutTarget).toEqual(["user.updated", "user.deleted"]);
+    expect(events.find((e) => e.targetId === actor.id && e.action === "user.deleted")).toMatchObject({ targetEmail: actor.email });
+  });
+
+  /** The statement must fail with the trigger's message (drizzle wraps it as the cause). */
+  async function refusedByTrigger(text: string) {
+    const err = await exec(w, text).then(
+      () => assert.fail(`${text} was allowed`),
+      (e: unknown) => e as Error & { cause?: Error },
+    );
+    expect(err.cause?.message ?? err.message).toMatch(/audit_events is append-only/);
+  }
+
+  it("is append-only: UPDATE, DELETE and TRUNCATE are refused by the database", async () => {
+    const before = await allAudit(w);
+    expect(before.length).toBeGreaterThan(0);
+    const id = before[0]!.id;
+    await refusedByTrigger(`update audit_events set action = 'forged' where id = '${id}'`);
+    await refusedByTrigger(`update audit_events set outcome = 'success'`);
+    await refusedByTrigger(`delete from audit_events where id = '${id}'`);
+    await refusedByTrigger(`delete from audit_events`);
+    await refusedByTrigger(`truncate audit_events`);
+    expect(await allAudit(w)).toEqual(before);
+  });
+
+  it("caps a long user agent", async () => {
+    const t = await fresh("member");
+    const e = await oneEvent(() => w.core.update(w.as(w.u.admin, { userAgent: "x".repeat(5000) }), t.id, { name: "UA" }));
+    expect(e.userAgent).toHaveLength(500);
+  });
+});
