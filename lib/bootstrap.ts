@@ -1,6 +1,7 @@
 import "server-only";
 import { appUrl, env } from "./config";
 import { getDatabase } from "./db/client";
+import { startEmbeddedMaintenance } from "./db/maintenance";
 import { seedDemo } from "./db/seed";
 
 /**
@@ -11,11 +12,15 @@ export async function bootstrap(): Promise<void> {
   const e = env();
   const database = await getDatabase();
   console.log(`[roster] database: ${database.kind} (${database.location}), schema up to date`);
-  if (e.ROSTER_SEED === "none") return;
-  const result = await seedDemo(database.db, {
-    adminEmail: e.ROSTER_ADMIN_EMAIL,
-    adminPassword: e.ROSTER_ADMIN_PASSWORD,
-  });
+  const result =
+    e.ROSTER_SEED === "none"
+      ? null
+      : await seedDemo(database.db, {
+          adminEmail: e.ROSTER_ADMIN_EMAIL,
+          adminPassword: e.ROSTER_ADMIN_PASSWORD,
+        });
+  await startEmbeddedMaintenance(database);
+  if (!result) return;
   const url = appUrl(e);
   if (result.seeded) {
     const generated = result.admin.password !== null;

@@ -58,7 +58,7 @@ describe("sessionUser", () => {
 
 describe("callers the core refuses before anything runs", () => {
   it("a session principal without a session version is UNAUTHENTICATED", async () => {
-    const { sessionVersion: _dropped, ...bare } = w.as(w.u.admin);
+    const bare = { ...w.as(w.u.admin), sessionVersion: undefined };
     await expectCode(w.core.list(bare, {}), "UNAUTHENTICATED");
     await expectCode(w.core.deactivate(bare, w.u.member.id), "UNAUTHENTICATED");
     expect((await w.reload(w.u.member.id))!.status).toBe("active");

@@ -1,12 +1,14 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
 import { useState } from "react";
 
 // Kept in step with SIGN_IN_FAILED in lib/users/auth.ts: one message for every failure.
 const FAILED = "The email or password is not right.";
 
 export function SignInForm() {
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -21,7 +23,8 @@ export function SignInForm() {
       redirect: false,
     });
     if (res?.ok && !res.error) {
-      window.location.assign("/");
+      router.replace("/");
+      router.refresh();
       return;
     }
     setPending(false);
