@@ -124,7 +124,8 @@ export async function seedDemo(
 
 /**
  * Adds `n` users to a "large" organization with set-based inserts (generate_series), for
- * benchmarks at a million users. Returns the organization's id.
+ * benchmarks at a million users. Returns the organization's id. Run it outside a transaction:
+ * it ends with VACUUM.
  */
 export async function seedLarge(db: Db, n: number, opts: { slug?: string; batch?: number; onProgress?: (done: number) => void } = {}) {
   const slug = opts.slug ?? "large";
@@ -162,6 +163,10 @@ export async function seedLarge(db: Db, n: number, opts: { slug?: string; batch?
       on conflict (email_key) do nothing`);
     opts.onProgress?.(end + 1);
   }
-  await db.execute(sql`analyze users`);
+  // VACUUM, not only ANALYZE: it also flushes the trigram (GIN) indexes' pending lists, which
+  // a bulk insert leaves full (gin_pending_list_limit, 4 MB) and every search would otherwise
+  // scan linearly (measured at 1M users: 7.6 ms instead of 0.3 ms for a rare term), and it sets
+  // the visibility map so that index-only scans are possible.
+  await db.execute(sql`vacuum analyze users`);
   return orgId;
 }
