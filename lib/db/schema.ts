@@ -64,8 +64,14 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key_uq").on(t.emailKey),
     // Substring search (3+ characters): trigram indexes on the exact expressions the list uses.
-    index("users_email_key_trgm").using("gin", sql`${t.emailKey} gin_trgm_ops`),
-    index("users_name_trgm").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+    // fastupdate off: PGlite has no autovacuum to flush a GIN pending list, which every search
+    // would otherwise scan linearly; inserts are rare next to searches here.
+    index("users_email_key_trgm")
+      .using("gin", sql`${t.emailKey} gin_trgm_ops`)
+      .with({ fastupdate: "off" }),
+    index("users_name_trgm")
+      .using("gin", sql`lower(${t.name}) gin_trgm_ops`)
+      .with({ fastupdate: "off" }),
     // Prefix search (1-2 characters) and keyset pagination, one index per sort order. The "C"
     // collation lets one btree serve both `LIKE 'ab%'` and ORDER BY.
     index("users_org_email_key").on(t.orgId, sql`${t.emailKey} collate "C"`, t.id),

@@ -89,17 +89,10 @@ export function listFilter(
   return and(...parts)!;
 }
 
-/** Total matches: exact up to TOTAL_EXACT_LIMIT, else the planner's estimate (labelled). */
-export async function countUsers(
-  db: Db,
-  where: SQL,
-): Promise<{ total: number; totalExact: boolean }> {
-  const capped = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from (select 1 from ${users} where ${where} limit ${TOTAL_EXACT_LIMIT + 1}) t`,
-  );
-  const n = Number(capped[0]?.n ?? 0);
-  if (n <= TOTAL_EXACT_LIMIT) return { total: n, totalExact: true };
+/** Above this planner estimate the exact count is not even tried: it would cost too much. */
+export const ESTIMATE_ONLY_ABOVE = 10 * TOTAL_EXACT_LIMIT;
+
+async function plannerEstimate(db: Db, where: SQL): Promise<number> {
   const plan = await queryRows<{ "QUERY PLAN": unknown }>(
     db,
     sql`explain (format json) select 1 from ${users} where ${where}`,
@@ -108,7 +101,26 @@ export async function countUsers(
   const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as [
     { Plan: { "Plan Rows": number } },
   ];
-  const estimate = Math.round(parsed[0]?.Plan["Plan Rows"] ?? n);
+  return Math.round(parsed[0]?.Plan["Plan Rows"] ?? 0);
+}
+
+/**
+ * Total matches: exact up to TOTAL_EXACT_LIMIT (a capped count), else the planner's estimate,
+ * labelled. The estimate comes first: when it is far above the cap, counting even the first
+ * thousand matches of a common search term costs more than the page itself, so it is skipped.
+ */
+export async function countUsers(
+  db: Db,
+  where: SQL,
+): Promise<{ total: number; totalExact: boolean }> {
+  const estimate = await plannerEstimate(db, where);
+  if (estimate > ESTIMATE_ONLY_ABOVE) return { total: estimate, totalExact: false };
+  const capped = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (select 1 from ${users} where ${where} limit ${TOTAL_EXACT_LIMIT + 1}) t`,
+  );
+  const n = Number(capped[0]?.n ?? 0);
+  if (n <= TOTAL_EXACT_LIMIT) return { total: n, totalExact: true };
   return { total: Math.max(estimate, TOTAL_EXACT_LIMIT + 1), totalExact: false };
 }
 
