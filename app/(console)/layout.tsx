@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { MainNav } from "@/components/shell/nav";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { requireUser } from "@/lib/auth/session";
@@ -21,6 +22,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <span className="font-medium">{user.name || user.email}</span>
               <span className="text-neutral-600 dark:text-neutral-400"> · {user.role} · {user.orgName}</span>
             </span>
+            <Link href="/change-password" className="underline-offset-2 hover:underline">Change password</Link>
             <SignOutButton />
           </div>
         </div>

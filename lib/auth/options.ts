@@ -4,7 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { appUrl } from "../config";
 import { getUsersCore } from "../users";
 import { emailKey } from "../validation/users";
-import { clearSignInAttempts, consumeSignInAttempt } from "./rate-limit";
+import { signInLimiter } from "./rate-limit";
 import { authSecret } from "./secret";
 
 // next-auth takes its own URL from NEXTAUTH_URL; never from forwarded host headers.
@@ -31,7 +31,8 @@ export const authOptions: NextAuthOptions = {
         const ip = clientIp(req?.headers);
         const userAgent = typeof req?.headers?.["user-agent"] === "string" ? req.headers["user-agent"] : null;
         const core = await getUsersCore();
-        const allowed = await consumeSignInAttempt(emailKey(email).slice(0, 320), ip);
+        const limiter = await signInLimiter();
+        const allowed = await limiter.consume(emailKey(email).slice(0, 320), ip);
         if (!allowed) {
           // Same answer, after the same work, as a wrong password.
           await core.authenticate({ email: "", password: credentials?.password ?? "" });
@@ -42,7 +43,7 @@ export const authOptions: NextAuthOptions = {
           { ip, userAgent },
         );
         if (!who) return null;
-        await clearSignInAttempts(emailKey(email));
+        await limiter.clear(emailKey(email).slice(0, 320));
         return {
           id: who.userId,
           email: who.email,

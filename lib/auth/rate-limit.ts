@@ -5,49 +5,63 @@ import { env } from "../config";
 // Sign-in attempts: per account (by normalized email, so case variants share one budget) and
 // per client IP. In memory for one process; in Redis when REDIS_URL is set, so that several app
 // instances share the counts.
-const ACCOUNT = { points: 5, duration: 15 * 60, blockDuration: 15 * 60 };
-const IP = { points: 50, duration: 15 * 60, blockDuration: 15 * 60 };
+export const ACCOUNT_LIMIT = { points: 5, duration: 15 * 60, blockDuration: 15 * 60 };
+export const IP_LIMIT = { points: 50, duration: 15 * 60, blockDuration: 15 * 60 };
 
-interface Limiters {
-  account: RateLimiterAbstract;
-  ip: RateLimiterAbstract;
+export interface SignInLimiter {
+  /** Whether an attempt may proceed; every attempt counts until a success clears the account. */
+  consume(emailKey: string, ip: string): Promise<boolean>;
+  clear(emailKey: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-const g = globalThis as unknown as { __rosterLimiters?: Limiters };
-
-async function limiters(): Promise<Limiters> {
-  if (g.__rosterLimiters) return g.__rosterLimiters;
-  const url = env().REDIS_URL;
-  if (url) {
+export async function createSignInLimiter(
+  opts: { redisUrl?: string; prefix?: string; account?: typeof ACCOUNT_LIMIT; ip?: typeof IP_LIMIT } = {},
+): Promise<SignInLimiter> {
+  const account = opts.account ?? ACCOUNT_LIMIT;
+  const ipLimit = opts.ip ?? IP_LIMIT;
+  const prefix = opts.prefix ?? "rl:signin";
+  let limiters: { account: RateLimiterAbstract; ip: RateLimiterAbstract };
+  let close = async () => {};
+  if (opts.redisUrl) {
     const { default: Redis } = await import("ioredis");
-    const storeClient = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const storeClient = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1 });
     storeClient.on("error", (err) => console.error("[roster] redis:", err.message));
-    g.__rosterLimiters = {
-      account: new RateLimiterRedis({ storeClient, keyPrefix: "rl:signin:acct", ...ACCOUNT, insuranceLimiter: new RateLimiterMemory(ACCOUNT) }),
-      ip: new RateLimiterRedis({ storeClient, keyPrefix: "rl:signin:ip", ...IP, insuranceLimiter: new RateLimiterMemory(IP) }),
+    limiters = {
+      // If Redis is down, each instance falls back to counting in memory rather than failing open.
+      account: new RateLimiterRedis({ storeClient, keyPrefix: `${prefix}:acct`, ...account, insuranceLimiter: new RateLimiterMemory(account) }),
+      ip: new RateLimiterRedis({ storeClient, keyPrefix: `${prefix}:ip`, ...ipLimit, insuranceLimiter: new RateLimiterMemory(ipLimit) }),
+    };
+    close = async () => {
+      await storeClient.quit();
     };
   } else {
-    g.__rosterLimiters = {
-      account: new RateLimiterMemory({ keyPrefix: "acct", ...ACCOUNT }),
-      ip: new RateLimiterMemory({ keyPrefix: "ip", ...IP }),
+    limiters = {
+      account: new RateLimiterMemory({ keyPrefix: `${prefix}:acct`, ...account }),
+      ip: new RateLimiterMemory({ keyPrefix: `${prefix}:ip`, ...ipLimit }),
     };
   }
-  return g.__rosterLimiters;
+  return {
+    async consume(emailKey, ip) {
+      try {
+        await Promise.all([limiters.account.consume(emailKey), limiters.ip.consume(ip)]);
+        return true;
+      } catch (res) {
+        if (res instanceof Error) throw res;
+        return false;
+      }
+    },
+    async clear(emailKey) {
+      await limiters.account.delete(emailKey);
+    },
+    close,
+  };
 }
 
-/** Whether a sign-in attempt may proceed; every attempt counts (failures are reset on success). */
-export async function consumeSignInAttempt(emailKey: string, ip: string): Promise<boolean> {
-  const l = await limiters();
-  try {
-    await Promise.all([l.account.consume(emailKey), l.ip.consume(ip)]);
-    return true;
-  } catch (res) {
-    if (res instanceof Error) throw res;
-    return false;
-  }
-}
+const g = globalThis as unknown as { __rosterSignInLimiter?: Promise<SignInLimiter> };
 
-export async function clearSignInAttempts(emailKey: string): Promise<void> {
-  const l = await limiters();
-  await l.account.delete(emailKey);
+/** The app's limiter (one per process; shared through Redis when REDIS_URL is set). */
+export function signInLimiter(): Promise<SignInLimiter> {
+  g.__rosterSignInLimiter ??= createSignInLimiter({ redisUrl: env().REDIS_URL });
+  return g.__rosterSignInLimiter;
 }

@@ -3,8 +3,18 @@ import { ERROR_HTTP_STATUS, type ErrorCode } from "../validation/enums";
 
 export type FieldErrors = Record<string, string[]>;
 
+// The app is bundled in several pieces (route handlers, server actions, instrumentation), each
+// with its own copy of this module, while the core instance is shared. A brand in the global
+// symbol registry makes `instanceof RosterError` true for an error from any copy.
+const BRAND = Symbol.for("roster.RosterError");
+
 /** The one error model of the core, the server actions and the REST API. */
 export class RosterError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly fields?: FieldErrors;
   /** Set once the refusal has its audit event, so it is never recorded twice. */

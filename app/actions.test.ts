@@ -1,0 +1,44 @@
+// Every exported server action, called with no session, must answer UNAUTHENTICATED without
+// running its body (the core is never reached). New actions files are picked up automatically.
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const coreCalls = vi.hoisted(() => ({ count: 0 }));
+
+vi.mock("next-auth", () => ({ getServerSession: async () => null, default: () => () => null }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => new Map() }));
+vi.mock("@/lib/auth/options", () => ({ authOptions: {} }));
+vi.mock("@/lib/users", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/users")>()),
+  getUsersCore: () => {
+    coreCalls.count++;
+    throw new Error("the core was reached without a session");
+  },
+}));
+
+const modules = import.meta.glob("/app/**/actions.ts");
+
+describe("server actions without a session", () => {
+  beforeEach(() => {
+    coreCalls.count = 0;
+  });
+
+  it("finds the actions files", () => {
+    expect(Object.keys(modules).length).toBeGreaterThan(0);
+  });
+
+  for (const [path, load] of Object.entries(modules)) {
+    it(`${path}: every export refuses with UNAUTHENTICATED and runs nothing`, async () => {
+      const mod = (await load()) as Record<string, unknown>;
+      const actions = Object.entries(mod).filter(([, v]) => typeof v === "function");
+      expect(actions.length).toBeGreaterThan(0);
+      for (const [name, action] of actions) {
+        const result = await (action as (...a: unknown[]) => Promise<unknown>)(
+          { id: "00000000-0000-0000-0000-000000000000", role: "admin", password: "x" },
+          "00000000-0000-0000-0000-000000000000",
+        );
+        expect(result, name).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+      }
+      expect(coreCalls.count).toBe(0);
+    });
+  }
+});
