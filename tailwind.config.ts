@@ -3,7 +3,6 @@ import type { Config } from "tailwindcss";
 // Tailwind 4 reads its configuration from CSS; app/globals.css loads this file with @config.
 export default {
   content: ["./app/**/*.{ts,tsx}", "./components/**/*.{ts,tsx}"],
-  darkMode: "media",
   theme: {
     extend: {
       fontFamily: {

@@ -37,6 +37,8 @@ test("change password: the current one is required, the policy holds, and the ne
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
   await signIn(page, email, E2E_ADMIN_PASSWORD);
   await expect(page.getByRole("alert").filter({ hasText: FAILED })).toBeVisible();
   await signIn(page, email, next);

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { MainNav } from "@/components/shell/nav";
+import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { SignOutButton } from "@/components/shell/sign-out-button";
 import { requireUser } from "@/lib/auth/session";
 import { CONSOLE_ROLES } from "@/lib/validation/enums";
@@ -23,6 +24,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
               <span className="text-neutral-600 dark:text-neutral-400"> · {user.role} · {user.orgName}</span>
             </span>
             <Link href="/change-password" className="underline-offset-2 hover:underline">Change password</Link>
+            <ThemeToggle />
             <SignOutButton />
           </div>
         </div>
