@@ -405,10 +405,14 @@ async function benchEngine(database: Database, url?: string): Promise<Figures> {
       console.log(plan.replace(/^/gm, "      | "));
     }
   }
-  // The capped exact count countUsers runs first (before the estimate, past 1000 matches).
+  // The capped exact count that countUsers runs when the planner's estimate is small enough.
   for (const [label, filter] of [["whole org", {}], [`q="lovelace"`, { q: "lovelace" }], [`q="${RARE_TERM}"`, { q: RARE_TERM }]] as const) {
     const { queries } = await capture(db, () => countUsers(db, listFilter(orgId, filter)));
-    const capped = queries.find((q) => /count\(\*\)/.test(q.text))!;
+    const capped = queries.find((q) => /count\(\*\)/.test(q.text));
+    if (!capped) {
+      console.log(`    ${pad(`countUsers capped count, ${label}`, 40)}        skipped: the estimate alone answers`);
+      continue;
+    }
     const plan = await explain(db, capped);
     const used = [...new Set([...plan.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)].map((m) => m[1]!))];
     const exec = /Execution Time: ([\d.]+)/.exec(plan)?.[1];
