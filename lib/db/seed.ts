@@ -74,7 +74,8 @@ export async function seedDemo(
       const r = rand();
       const status: Status = r < 0.7 ? "active" : r < 0.87 ? "invited" : "deactivated";
       const role: Role = rand() < 0.08 ? "manager" : rand() < 0.04 ? "auditor" : rand() < 0.02 ? "admin" : "member";
-      const created = daysAgo(Math.floor(rand() * 700) + 2);
+      const createdDays = Math.floor(rand() * 700) + 2;
+      const created = daysAgo(createdDays);
       const [city, state, country] = pick(CITIES);
       rows.push({
         orgId: acme!.id, email, emailKey: email, name: `${first} ${last}`, role, status,
@@ -85,7 +86,7 @@ export async function seedDemo(
         invitedBy: admin!.id,
         createdAt: created, updatedAt: created,
         // A fifth of the active users never signed in; others within the last ~200 days.
-        lastLoginAt: status === "invited" || rand() < 0.2 ? null : daysAgo(Math.floor(rand() * 200)),
+        lastLoginAt: status === "invited" || rand() < 0.2 ? null : daysAgo(Math.floor(rand() * Math.min(200, createdDays))),
         deactivatedAt: status === "deactivated" ? daysAgo(Math.floor(rand() * 60)) : null,
       });
     }

@@ -92,7 +92,7 @@ export function listFilter(
 /** Above this planner estimate the exact count is not even tried: it would cost too much. */
 export const ESTIMATE_ONLY_ABOVE = 10 * TOTAL_EXACT_LIMIT;
 
-async function plannerEstimate(db: Db, where: SQL): Promise<number> {
+export async function plannerEstimate(db: Db, where: SQL): Promise<number> {
   const plan = await queryRows<{ "QUERY PLAN": unknown }>(
     db,
     sql`explain (format json) select 1 from ${users} where ${where}`,
@@ -124,6 +124,35 @@ export async function countUsers(
   return { total: Math.max(estimate, TOTAL_EXACT_LIMIT + 1), totalExact: false };
 }
 
+/**
+ * One keyset page: up to `limit` users matching `where` in the order of `sort` (or its reverse),
+ * strictly after the position `after` (a sort key as text, as `sortKey` gives it, and an id).
+ * The list reads its pages with it and the export its batches.
+ */
+export function keysetPage(
+  db: Db,
+  where: SQL,
+  sort: UserSort,
+  opts: { after?: readonly [key: string, id: string] | null; reverse?: boolean; limit: number },
+) {
+  const field = sort.replace(/^-/, "") as UserSortField;
+  const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
+  const key = SORT_KEYS[field];
+  const conditions = [where];
+  if (opts.after) {
+    const [k, id] = opts.after;
+    const cmp = readDesc ? sql`<` : sql`>`;
+    conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
+  }
+  const dir = readDesc ? sql`desc` : sql`asc`;
+  return db
+    .select({ user: users, sortKey: sql<string>`(${key})::text` })
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
+    .limit(opts.limit);
+}
+
 /** One page of the org's users, keyset-paginated in either direction. */
 export async function listUsers(
   deps: CoreDeps,
@@ -133,31 +162,18 @@ export async function listUsers(
   const query = parseInput(listUsersQuerySchema, input ?? {});
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
-    const field = query.sort.replace(/^-/, "") as UserSortField;
-    const descending = query.sort.startsWith("-");
-    const key = SORT_KEYS[field];
     const where = listFilter(actor.orgId, query);
-    const backward = cursor?.[2] === "p";
     // Walking backward means reading the opposite order, then reversing the page.
-    const readDesc = descending !== backward;
-    const conditions = [where];
-    if (cursor) {
-      const [k, id] = cursor;
-      const cmp = readDesc ? sql`<` : sql`>`;
-      conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
-    }
-    const dir = readDesc ? sql`desc` : sql`asc`;
-    const rows = await db
-      .select({ user: users, sortKey: sql<string>`(${key})::text` })
-      .from(users)
-      .where(and(...conditions))
-      .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
-      .limit(query.limit + 1)
-      .catch((err: unknown) => {
-        // A forged key that the database cannot read as its type (data exception, class 22).
-        if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
-        throw err;
-      });
+    const backward = cursor?.[2] === "p";
+    const rows = await keysetPage(db, where, query.sort, {
+      after: cursor && [cursor[0], cursor[1]],
+      reverse: backward,
+      limit: query.limit + 1,
+    }).catch((err: unknown) => {
+      // A forged key that the database cannot read as its type (data exception, class 22).
+      if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
+      throw err;
+    });
     const more = rows.length > query.limit;
     const page = rows.slice(0, query.limit);
     if (backward) page.reverse();

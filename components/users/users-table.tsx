@@ -1,0 +1,286 @@
+"use client";
+
+import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import {
+  columnVisibilityFeature,
+  flexRender,
+  rowSelectionFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type ColumnVisibilityState,
+  type RowSelectionState,
+} from "@tanstack/react-table";
+import { useQueryStates } from "nuqs";
+import { useEffect, useMemo, useRef, useState, useTransition } from "react";
+import type { ListUsersResult, UserDTO } from "@/lib/users/types";
+import { ROLES, STATUSES, type UserSort, type UserSortField } from "@/lib/validation/enums";
+import { PAGE_SIZES, usersSearchParams } from "@/lib/validation/users-search-params";
+import { FilterMenu } from "./filter-menu";
+import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
+
+const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
+type Features = typeof features;
+
+const SORTABLE: Record<string, UserSortField> = { name: "name", email: "email", createdAt: "created", lastLoginAt: "last_login" };
+const COLUMN_LABELS: Record<string, string> = {
+  name: "Name", email: "Email", role: "Role", status: "Status", lastLoginAt: "Last sign-in", createdAt: "Created",
+};
+
+const columns: ColumnDef<Features, UserDTO>[] = [
+  {
+    id: "select",
+    enableHiding: false,
+    header: ({ table }) => (
+      <input
+        type="checkbox"
+        aria-label="Select all users on this page"
+        checked={table.getIsAllPageRowsSelected()}
+        ref={(el) => {
+          if (el) el.indeterminate = table.getIsSomePageRowsSelected() && !table.getIsAllPageRowsSelected();
+        }}
+        onChange={(e) => table.toggleAllPageRowsSelected(e.target.checked)}
+      />
+    ),
+    cell: ({ row }) => (
+      <input
+        type="checkbox"
+        aria-label={`Select ${row.original.email}`}
+        checked={row.getIsSelected()}
+        onChange={(e) => row.toggleSelected(e.target.checked)}
+      />
+    ),
+  },
+  { accessorKey: "name", header: "Name", cell: ({ row }) => row.original.name || <span className="text-neutral-500">—</span> },
+  { accessorKey: "email", header: "Email" },
+  { accessorKey: "role", header: "Role", cell: ({ row }) => ROLE_LABELS[row.original.role] },
+  {
+    accessorKey: "status",
+    header: "Status",
+    cell: ({ row }) => <StatusBadge user={row.original} />,
+  },
+  { accessorKey: "lastLoginAt", header: "Last sign-in", cell: ({ row }) => <DateCell iso={row.original.lastLoginAt} /> },
+  { accessorKey: "createdAt", header: "Created", cell: ({ row }) => <DateCell iso={row.original.createdAt} /> },
+];
+
+function DateCell({ iso }: { iso: string | null }) {
+  return iso ? <time dateTime={iso} title={iso}>{formatDate(iso)}</time> : <span className="text-neutral-500">Never</span>;
+}
+
+function StatusBadge({ user }: { user: UserDTO }) {
+  const tone =
+    user.status === "active"
+      ? "bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-200"
+      : user.status === "deactivated"
+        ? "bg-neutral-200 text-neutral-800 dark:bg-neutral-800 dark:text-neutral-200"
+        : user.invitation?.state === "expired"
+          ? "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          : "bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-200";
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${tone}`}>{statusLabel(user)}</span>;
+}
+
+const button =
+  "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
+
+export interface UsersTableProps {
+  result: ListUsersResult;
+}
+
+/** The users list: server-side search, filters, sort and keyset paging, all in the URL. */
+export function UsersTable({ result }: UsersTableProps) {
+  const [pending, startTransition] = useTransition();
+  // nuqs updates its state at once (controls answer immediately) and runs the server
+  // navigation in the transition, so `pending` covers the round trip.
+  const [params, setParams] = useQueryStates(usersSearchParams, { shallow: false, history: "push", startTransition });
+  const [search, setSearch] = useState(params.q);
+  const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
+  const [columnVisibility, setColumnVisibility] = useState<ColumnVisibilityState>({});
+  const debounce = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") =>
+    void setParams({ cursor: null, ...patch }, { history });
+
+  // A new query (not a new page) forgets the selection: it named rows of another result.
+  const filterKey = JSON.stringify([params.q, params.status, params.role, params.sort]);
+  const [lastFilterKey, setLastFilterKey] = useState(filterKey);
+  if (filterKey !== lastFilterKey) {
+    setLastFilterKey(filterKey);
+    setRowSelection({});
+  }
+  useEffect(() => () => clearTimeout(debounce.current), []);
+
+  const data = useMemo(() => result.data, [result.data]);
+  const table = useTable({
+    features,
+    columns,
+    data,
+    getRowId: (row) => row.id,
+    state: { rowSelection, columnVisibility },
+    onRowSelectionChange: setRowSelection,
+    onColumnVisibilityChange: setColumnVisibility,
+  });
+
+  const field = params.sort.replace(/^-/, "") as UserSortField;
+  const descending = params.sort.startsWith("-");
+  const filtered = params.q !== "" || params.status.length > 0 || params.role.length > 0;
+  const selectedCount = Object.values(rowSelection).filter(Boolean).length;
+  const exportHref = (format: string) => {
+    const qs = new URLSearchParams();
+    if (params.q) qs.set("q", params.q);
+    for (const v of params.status) qs.append("status", v);
+    for (const v of params.role) qs.append("role", v);
+    qs.set("sort", params.sort);
+    qs.set("format", format);
+    return `/users/export?${qs}`;
+  };
+
+  return (
+    <div className="mt-6" aria-busy={pending}>
+      <div className="flex flex-wrap items-center gap-2">
+        <input
+          type="search"
+          aria-label="Search users"
+          placeholder="Search by name or email"
+          value={search}
+          onChange={(e) => {
+            const value = e.target.value;
+            setSearch(value);
+            clearTimeout(debounce.current);
+            debounce.current = setTimeout(() => update({ q: value.trim() }, "replace"), 250);
+          }}
+          className="w-72 rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900"
+        />
+        <FilterMenu label="Status" options={STATUSES} labels={STATUS_LABELS} selected={params.status} onChange={(status) => update({ status })} />
+        <FilterMenu label="Role" options={ROLES} labels={ROLE_LABELS} selected={params.role} onChange={(role) => update({ role })} />
+        {filtered ? (
+          <button type="button" className={button} onClick={() => { setSearch(""); update({ q: "", status: [], role: [] }); }}>
+            Clear filters
+          </button>
+        ) : null}
+        <div className="ml-auto flex items-center gap-2">
+          <DropdownMenu.Root>
+            <DropdownMenu.Trigger className={button}>Columns</DropdownMenu.Trigger>
+            <DropdownMenu.Portal>
+              <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-44 rounded-md border border-neutral-200 bg-white p-1 shadow-lg dark:border-neutral-700 dark:bg-neutral-900">
+                {table.getAllLeafColumns().filter((c) => c.getCanHide()).map((c) => (
+                  <DropdownMenu.CheckboxItem
+                    key={c.id}
+                    checked={c.getIsVisible()}
+                    onCheckedChange={(v) => c.toggleVisibility(!!v)}
+                    onSelect={(e) => e.preventDefault()}
+                    className="flex cursor-pointer items-center gap-2 rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800"
+                  >
+                    <span aria-hidden="true" className="w-4">{c.getIsVisible() ? "✓" : ""}</span>
+                    {COLUMN_LABELS[c.id] ?? c.id}
+                  </DropdownMenu.CheckboxItem>
+                ))}
+              </DropdownMenu.Content>
+            </DropdownMenu.Portal>
+          </DropdownMenu.Root>
+          <DropdownMenu.Root>
+            <DropdownMenu.Trigger className={button}>Export</DropdownMenu.Trigger>
+            <DropdownMenu.Portal>
+              <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-52 rounded-md border border-neutral-200 bg-white p-1 shadow-lg dark:border-neutral-700 dark:bg-neutral-900">
+                {(["csv", "json", "ndjson"] as const).map((f) => (
+                  <DropdownMenu.Item key={f} asChild>
+                    <a href={exportHref(f)} download className="block rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800">
+                      {f === "csv" ? "CSV (spreadsheets)" : f === "json" ? "JSON" : "NDJSON (one user a line)"}
+                    </a>
+                  </DropdownMenu.Item>
+                ))}
+              </DropdownMenu.Content>
+            </DropdownMenu.Portal>
+          </DropdownMenu.Root>
+        </div>
+      </div>
+
+      <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400" aria-live="polite">
+        {formatTotal(result.total, result.totalExact)}
+        {filtered ? " match" : ""}
+        {selectedCount > 0 ? ` · ${selectedCount} selected` : ""}
+        {pending ? " · Loading…" : ""}
+      </p>
+
+      {result.data.length === 0 ? (
+        <div className="mt-6 rounded-lg border border-dashed border-neutral-300 p-10 text-center dark:border-neutral-700">
+          <p className="font-medium">{filtered ? "No users match these filters." : "Your organization has no users yet."}</p>
+          {filtered ? (
+            <button type="button" className={`${button} mt-4`} onClick={() => { setSearch(""); update({ q: "", status: [], role: [] }); }}>
+              Clear filters
+            </button>
+          ) : null}
+        </div>
+      ) : (
+        <div className="mt-3 overflow-x-auto rounded-lg border border-neutral-200 dark:border-neutral-800">
+          <table className="w-full text-left text-sm" aria-label="Users">
+            <thead className="bg-neutral-50 dark:bg-neutral-900">
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => {
+                    const sortField = SORTABLE[header.column.id];
+                    const active = sortField === field;
+                    return (
+                      <th
+                        key={header.id}
+                        scope="col"
+                        aria-sort={active ? (descending ? "descending" : "ascending") : sortField ? "none" : undefined}
+                        className="px-3 py-2 font-medium"
+                      >
+                        {sortField ? (
+                          <button
+                            type="button"
+                            className="inline-flex items-center gap-1 hover:underline"
+                            onClick={() => update({ sort: (active && !descending ? `-${sortField}` : sortField) as UserSort })}
+                          >
+                            {flexRender(header.column.columnDef.header, header.getContext())}
+                            <span aria-hidden="true">{active ? (descending ? "↓" : "↑") : ""}</span>
+                          </button>
+                        ) : (
+                          flexRender(header.column.columnDef.header, header.getContext())
+                        )}
+                      </th>
+                    );
+                  })}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.id} className="border-t border-neutral-200 dark:border-neutral-800" aria-selected={row.getIsSelected()}>
+                  {row.getVisibleCells().map((cell) => (
+                    <td key={cell.id} className="px-3 py-2">
+                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
+        <label className="flex items-center gap-2">
+          Rows per page
+          <select
+            value={params.limit}
+            onChange={(e) => update({ limit: Number(e.target.value) as (typeof PAGE_SIZES)[number] })}
+            className="rounded-md border border-neutral-300 bg-white px-2 py-1 dark:border-neutral-700 dark:bg-neutral-900"
+          >
+            {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        </label>
+        <div className="flex gap-2">
+          <button type="button" className={button} disabled={!result.prevCursor || pending}
+            onClick={() => update({ cursor: result.prevCursor })}>
+            Previous page
+          </button>
+          <button type="button" className={button} disabled={!result.nextCursor || pending}
+            onClick={() => update({ cursor: result.nextCursor })}>
+            Next page
+          </button>
+        </div>
+      </nav>
+    </div>
+  );
+}

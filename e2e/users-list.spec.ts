@@ -1,0 +1,149 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { E2E_ADMIN_PASSWORD } from "../playwright.config";
+
+async function signInAs(page: Page, email: string) {
+  await page.goto("/sign-in");
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+}
+
+const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
+const rows = (page: Page) => usersTable(page).locator("tbody tr");
+const emails = async (page: Page) => (await rows(page).locator("td:nth-child(3)").allTextContents()).map((s) => s.trim());
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`);
+}
+
+test.beforeEach(async ({ page }) => {
+  await signInAs(page, "admin@acme.example");
+});
+
+test("search narrows the list by name or email, case-insensitively, and lives in the URL", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("searchbox", { name: "Search users" }).fill("LOVELACE");
+  await expect(page).toHaveURL(/q=LOVELACE/);
+  await expect.poll(async () => (await emails(page)).every((e) => e.includes("lovelace"))).toBe(true);
+  const found = await emails(page);
+  expect(found.length).toBeGreaterThan(0);
+  for (const e of found) expect(e).toContain("lovelace");
+  await page.reload();
+  await expect(page.getByRole("searchbox", { name: "Search users" })).toHaveValue("LOVELACE");
+  expect(await emails(page)).toEqual(found);
+  await page.getByRole("button", { name: "Clear filters" }).first().click();
+  await expect(page).not.toHaveURL(/q=/);
+});
+
+test("the status and role filters combine, and each row shows what was asked for", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Status", exact: true }).click();
+  await page.getByRole("checkbox", { name: "Deactivated" }).check();
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(/status=deactivated/);
+  await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(5)").allTextContents())).toEqual(new Set(["Deactivated"]));
+
+  await page.getByRole("button", { name: "Role", exact: true }).click();
+  await page.getByRole("checkbox", { name: "Member" }).check();
+  await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(/role=member/);
+  await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(4)").allTextContents())).toEqual(new Set(["Member"]));
+  for (const s of await rows(page).locator("td:nth-child(5)").allTextContents()) expect(s).toBe("Deactivated");
+
+  // Invited users show their invitation's state.
+  await page.goto("/users?status=invited&limit=100");
+  const states = await rows(page).locator("td:nth-child(5)").allTextContents();
+  expect(states.some((s) => s === "Invited · expired")).toBe(true);
+  expect(states.some((s) => s === "Invited · pending")).toBe(true);
+});
+
+test("sorting by a column header orders the rows and marks the header", async ({ page }) => {
+  await page.goto("/users?limit=25");
+  await page.getByRole("button", { name: "Email" }).click();
+  await expect(page).toHaveURL(/sort=email/);
+  await expect(page.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "ascending");
+  await expect.poll(async () => { const e = await emails(page); return e.join() === [...e].sort().join(); }).toBe(true);
+  const asc = await emails(page);
+  await page.getByRole("button", { name: "Email" }).click();
+  await expect(page).toHaveURL(/sort=-email/);
+  await expect(page.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "descending");
+  await expect.poll(async () => { const e = await emails(page); return e.join() === [...e].sort().reverse().join(); }).toBe(true);
+  expect((await emails(page))[0]! > asc[0]!).toBe(true);
+});
+
+test("page size, next and previous pages, and back/forward keep the view", async ({ page }) => {
+  await page.goto("/users?sort=email");
+  await page.getByLabel("Rows per page").selectOption("10");
+  await expect(page).toHaveURL(/limit=10/);
+  await expect(rows(page)).toHaveCount(10);
+  const first = await emails(page);
+  const turn = async (button: "Next page" | "Previous page", from: string[]) => {
+    await page.getByRole("button", { name: button }).click();
+    await expect.poll(async () => (await emails(page))[0]).not.toBe(from[0]);
+    return emails(page);
+  };
+  const second = await turn("Next page", first);
+  expect(second).toHaveLength(10);
+  expect(second[0]! > first[9]!).toBe(true);
+  const third = await turn("Next page", second);
+  expect(third[0]! > second[9]!).toBe(true);
+  expect(await turn("Previous page", third)).toEqual(second);
+  expect(await turn("Previous page", second)).toEqual(first);
+  await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
+  await page.goBack();
+  await expect.poll(() => emails(page)).toEqual(second);
+  await page.reload();
+  expect(await emails(page)).toEqual(second);
+});
+
+test("a bad parameter falls back to the defaults instead of an error", async ({ page }) => {
+  await page.goto("/users?sort=name;DROP%20TABLE%20users&limit=1e9&cursor=garbage&status=nope");
+  await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
+  await expect(rows(page)).toHaveCount(50);
+  await expect(page.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "ascending");
+});
+
+test("an empty result says why, and clears the filters on request", async ({ page }) => {
+  await page.goto("/users?q=zzzznobodyzzzz");
+  await expect(page.getByText("No users match these filters.")).toBeVisible();
+  await page.getByRole("button", { name: "Clear filters" }).last().click();
+  await expect(rows(page).first()).toBeVisible();
+});
+
+test("the column chooser hides and shows columns", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Columns" }).click();
+  await page.getByRole("menuitemcheckbox", { name: "Created" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("columnheader", { name: /Created/ })).toHaveCount(0);
+  await page.getByRole("button", { name: "Columns" }).click();
+  await page.getByRole("menuitemcheckbox", { name: "Created" }).click();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("columnheader", { name: /Created/ })).toHaveCount(1);
+});
+
+test("rows can be selected one by one and for the whole page", async ({ page }) => {
+  await page.goto("/users?limit=10");
+  const firstEmail = (await emails(page))[0]!;
+  await page.getByRole("checkbox", { name: `Select ${firstEmail}` }).check();
+  await expect(page.getByText("1 selected")).toBeVisible();
+  await page.getByRole("checkbox", { name: "Select all users on this page" }).check();
+  await expect(page.getByText("10 selected")).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the list page, filtered, has no serious accessibility violations", async ({ page }) => {
+  await page.goto("/users?status=active&role=manager");
+  await expect(rows(page).first()).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("the overview strip links to the filtered list", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("link", { name: /^Deactivated/ }).click();
+  await expect(page).toHaveURL(/status=deactivated/);
+  await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(5)").allTextContents())).toEqual(new Set(["Deactivated"]));
+});
