@@ -147,3 +147,43 @@ test("the overview strip links to the filtered list", async ({ page }) => {
   await expect(page).toHaveURL(/status=deactivated/);
   await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(5)").allTextContents())).toEqual(new Set(["Deactivated"]));
 });
+
+test("works by keyboard alone: search, filter, page", async ({ page }) => {
+  await page.goto("/users?limit=10&sort=email");
+  await page.getByRole("searchbox", { name: "Search users" }).focus();
+  await page.keyboard.type("acme");
+  await expect(page).toHaveURL(/q=acme/);
+  await page.keyboard.press("Tab"); // Status
+  await expect(page.getByRole("button", { name: "Status", exact: true })).toBeFocused();
+  await page.keyboard.press("Enter");
+  const invited = page.getByRole("checkbox", { name: "Invited" });
+  await expect(invited).toBeFocused();
+  await page.keyboard.press("Space");
+  await expect(invited).toBeChecked();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("button", { name: "Status", exact: true })).toBeFocused();
+  await expect(page).toHaveURL(/status=invited/);
+  await expect.poll(async () => new Set((await rows(page).locator("td:nth-child(5)").allTextContents()).map((s) => s.split(" ·")[0]))).toEqual(new Set(["Invited"]));
+  const before = await emails(page);
+  await page.getByRole("button", { name: "Next page" }).focus();
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => (await emails(page))[0]).not.toBe(before[0]);
+});
+
+test.describe("as an auditor", () => {
+  test.beforeEach(async ({ page, context }) => {
+    await context.clearCookies();
+    await signInAs(page, "auditor@acme.example");
+  });
+
+  test("the list reads like an admin's, with no control that changes anything", async ({ page }) => {
+    await page.goto("/users?limit=10");
+    await expect(rows(page)).toHaveCount(10);
+    await expect(page.getByRole("searchbox", { name: "Search users" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Export" })).toBeVisible();
+    for (const name of ["Invite users", "Create user", "Delete selected", "Deactivate selected", "Change role"]) {
+      await expect(page.getByRole("button", { name })).toHaveCount(0);
+    }
+    await expect(page.getByRole("combobox", { name: "Role" })).toHaveCount(0);
+  });
+});
