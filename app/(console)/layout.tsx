@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Toaster } from "@/components/ui/toaster";
 import { MainNav } from "@/components/shell/nav";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { SignOutButton } from "@/components/shell/sign-out-button";
@@ -31,7 +32,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </header>
       <div className="mx-auto max-w-6xl px-6 py-8">
         {hasConsole ? (
-          children
+          <Toaster>{children}</Toaster>
         ) : (
           <main>
             <h1 className="text-2xl font-semibold">No access to the console</h1>

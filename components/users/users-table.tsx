@@ -20,6 +20,10 @@ import { FilterMenu } from "./filter-menu";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
 const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
+
+interface TableMeta {
+  openUser: (id: string) => void;
+}
 type Features = typeof features;
 
 const SORTABLE: Record<string, UserSortField> = { name: "name", email: "email", createdAt: "created", lastLoginAt: "last_login" };
@@ -51,7 +55,21 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       />
     ),
   },
-  { accessorKey: "name", header: "Name", cell: ({ row }) => row.original.name || <span className="text-neutral-500">—</span> },
+  {
+    accessorKey: "name",
+    header: "Name",
+    // The name opens the drawer (Enter or click); the row's other cells do too, by mouse.
+    cell: ({ row, table }) => (
+      <button
+        type="button"
+        data-open-user={row.original.id}
+        onClick={() => (table.options.meta as TableMeta).openUser(row.original.id)}
+        className="text-left font-medium hover:underline"
+      >
+        {row.original.name || <span className="text-neutral-500">(no name)</span>}
+      </button>
+    ),
+  },
   { accessorKey: "email", header: "Email" },
   { accessorKey: "role", header: "Role", cell: ({ row }) => ROLE_LABELS[row.original.role] },
   {
@@ -118,6 +136,7 @@ export function UsersTable({ result }: UsersTableProps) {
     state: { rowSelection, columnVisibility },
     onRowSelectionChange: setRowSelection,
     onColumnVisibilityChange: setColumnVisibility,
+    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push" }) } satisfies TableMeta,
   });
 
   const field = params.sort.replace(/^-/, "") as UserSortField;
@@ -246,7 +265,15 @@ export function UsersTable({ result }: UsersTableProps) {
             </thead>
             <tbody>
               {table.getRowModel().rows.map((row) => (
-                <tr key={row.id} className="border-t border-neutral-200 dark:border-neutral-800" aria-selected={row.getIsSelected()}>
+                <tr
+                  key={row.id}
+                  className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
+                  aria-selected={row.getIsSelected()}
+                  onClick={(e) => {
+                    if ((e.target as HTMLElement).closest("input, button, a, select, label")) return;
+                    void setParams({ user: row.original.id }, { history: "push" });
+                  }}
+                >
                   {row.getVisibleCells().map((cell) => (
                     <td key={cell.id} className="px-3 py-2">
                       {flexRender(cell.column.columnDef.cell, cell.getContext())}

@@ -30,6 +30,7 @@ import {
 import { exportUsers } from "./export";
 import { getUser, listUsers } from "./list";
 import { userStats } from "./stats";
+import { userTimeline } from "./timeline";
 import type { Principal } from "./types";
 
 export * from "./types";
@@ -74,6 +75,7 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     // A read that writes its own audit event; refused input (a bad format) is audited too.
     export: mutation("users.exported", exportUsers),
     stats: bind(userStats),
+    timeline: bind(userTimeline),
     create: mutation("user.created", createUser),
     invite: mutation("user.invited", inviteUsers),
     update: mutation("user.updated", updateUser),

@@ -6,6 +6,7 @@ import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enu
 import { emailKey, listUsersQuerySchema } from "../validation/users";
 import { parseInput, notFound, pgErrorCode, RosterError } from "./errors";
 import {
+  activeAdminIds,
   isUuid,
   latestInvitations,
   read,
@@ -240,6 +241,8 @@ export async function getUser(
         ),
     ]);
     const lastUsed = keys[0]?.lastUsedAt;
+    const isLastActiveAdmin =
+      row.role === "admin" && row.status === "active" && (await activeAdminIds(db, actor.orgId)).size === 1;
     return {
       ...toUserDTO(row, inv.get(row.id), now),
       invitedByUser: inviter[0] ?? null,
@@ -247,6 +250,7 @@ export async function getUser(
         active: Number(keys[0]?.active ?? 0),
         lastUsedAt: lastUsed ? new Date(lastUsed).toISOString() : null,
       },
+      isLastActiveAdmin,
     };
   });
 }

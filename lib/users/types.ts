@@ -63,6 +63,8 @@ export interface UserDTO {
 export interface UserDetailDTO extends UserDTO {
   invitedByUser: { id: string; email: string; name: string } | null;
   apiKeys: { active: number; lastUsedAt: string | null };
+  /** The organization's only active admin: they cannot be demoted, deactivated or deleted. */
+  isLastActiveAdmin: boolean;
 }
 
 export interface ListUsersResult {

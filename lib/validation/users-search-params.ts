@@ -19,6 +19,8 @@ export const usersSearchParams = {
   sort: parseAsStringLiteral(USER_SORTS).withDefault("name"),
   limit: parseAsNumberLiteral(PAGE_SIZES).withDefault(50),
   cursor: parseAsString,
+  /** The user whose drawer is open. */
+  user: parseAsString,
 };
 
 export const loadUsersSearchParams = createLoader(usersSearchParams);

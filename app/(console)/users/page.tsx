@@ -4,7 +4,9 @@ import type { SearchParams } from "nuqs/server";
 import { UsersStats } from "@/components/users/users-stats";
 import { UsersTable } from "@/components/users/users-table";
 import { currentPrincipal } from "@/lib/auth/session";
-import { getUsersCore, RosterError } from "@/lib/users";
+import { UserDrawer } from "@/components/users/user-drawer";
+import { can } from "@/lib/users/policy";
+import { getUsersCore, RosterError, type Principal } from "@/lib/users";
 import { loadUsersSearchParams } from "@/lib/validation/users-search-params";
 
 export const metadata: Metadata = { title: "Users" };
@@ -30,12 +32,28 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     }
     throw err;
   });
-  const stats = await core.stats(principal);
+  const [stats, drawer] = await Promise.all([core.stats(principal), loadDrawer(principal, params.user)]);
   return (
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
       <UsersStats stats={stats} />
       <UsersTable result={result} />
+      {drawer ? <UserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
     </main>
   );
+}
+
+/** The drawer's data for ?user=ID; a user who is gone (or in another org) simply opens nothing. */
+async function loadDrawer(principal: Principal, id: string | null) {
+  if (!id) return null;
+  const core = await getUsersCore();
+  try {
+    const user = await core.get(principal, id);
+    const viewerRole = principal.role; // read fresh from the database for this request
+    const timeline = can({ role: viewerRole }, "audit:read") ? await core.timeline(principal, user.id) : null;
+    return { user, timeline, viewerRole };
+  } catch (err) {
+    if (err instanceof RosterError && (err.code === "NOT_FOUND" || err.code === "VALIDATION")) return null;
+    throw err;
+  }
 }
