@@ -12,6 +12,9 @@ async function signInAs(page: Page, email: string) {
 
 const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
 const rows = (page: Page) => usersTable(page).locator("tbody tr");
+/** The role column's text: the inline select's chosen option for admins, the text for others. */
+const roles = (page: Page) =>
+  rows(page).locator("td:nth-child(4)").evaluateAll((tds) => tds.map((td) => td.querySelector("select")?.selectedOptions[0]?.textContent ?? td.textContent ?? ""));
 const emails = async (page: Page) => (await rows(page).locator("td:nth-child(3)").allTextContents()).map((s) => s.trim());
 
 async function seriousViolations(page: Page) {
@@ -50,7 +53,7 @@ test("the status and role filters combine, and each row shows what was asked for
   await page.getByRole("checkbox", { name: "Member" }).check();
   await page.keyboard.press("Escape");
   await expect(page).toHaveURL(/role=member/);
-  await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(4)").allTextContents())).toEqual(new Set(["Member"]));
+  await expect.poll(async () => new Set(await roles(page))).toEqual(new Set(["Member"]));
   for (const s of await rows(page).locator("td:nth-child(5)").allTextContents()) expect(s).toBe("Deactivated");
 
   // Invited users show their invitation's state.
@@ -146,6 +149,31 @@ test("the overview strip links to the filtered list", async ({ page }) => {
   await page.getByRole("link", { name: /^Deactivated/ }).click();
   await expect(page).toHaveURL(/status=deactivated/);
   await expect.poll(async () => new Set(await rows(page).locator("td:nth-child(5)").allTextContents())).toEqual(new Set(["Deactivated"]));
+});
+
+test("an admin changes a role inline; a refusal rolls it back with the server's reason", async ({ page }) => {
+  await page.goto("/users?status=active&role=member&sort=email&limit=10");
+  const email = (await emails(page))[0]!;
+  const select = page.getByRole("combobox", { name: `Role for ${email}` });
+  await select.selectOption("manager");
+  await expect(page.getByRole("status").filter({ hasText: `${email} is now manager` })).toBeVisible();
+  await page.reload();
+  await expect(page).toHaveURL(/role=member/);
+  await page.goto(`/users?q=${encodeURIComponent(email)}`);
+  await expect(page.getByRole("combobox", { name: `Role for ${email}` })).toHaveValue("manager");
+
+  // Another tab changes the user first: this tab's copy is stale, and the change is rolled back.
+  const other = await page.context().newPage();
+  await other.goto(`/users?q=${encodeURIComponent(email)}`);
+  await other.getByRole("combobox", { name: `Role for ${email}` }).selectOption("auditor");
+  await expect(other.getByRole("status").filter({ hasText: `${email} is now auditor` })).toBeVisible();
+  const stale = page.getByRole("combobox", { name: `Role for ${email}` });
+  await stale.selectOption("member");
+  await expect(page.getByRole("alert").filter({ hasText: "Someone else changed this user" })).toBeVisible();
+  await expect(page.getByRole("combobox", { name: `Role for ${email}` })).toHaveValue("auditor");
+  // The admin's own row offers no inline role control.
+  await page.goto("/users?q=admin%40acme.example");
+  await expect(page.getByRole("combobox", { name: "Role for admin@acme.example" })).toHaveCount(0);
 });
 
 test("works by keyboard alone: search, filter, page", async ({ page }) => {

@@ -14,15 +14,17 @@ import {
 import { useQueryStates } from "nuqs";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
-import { ROLES, STATUSES, type UserSort, type UserSortField } from "@/lib/validation/enums";
+import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, usersSearchParams } from "@/lib/validation/users-search-params";
 import { FilterMenu } from "./filter-menu";
+import { RoleCell } from "./role-cell";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
 const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
 
 interface TableMeta {
   openUser: (id: string) => void;
+  viewer: { userId: string; role: Role };
 }
 type Features = typeof features;
 
@@ -71,7 +73,19 @@ const columns: ColumnDef<Features, UserDTO>[] = [
     ),
   },
   { accessorKey: "email", header: "Email" },
-  { accessorKey: "role", header: "Role", cell: ({ row }) => ROLE_LABELS[row.original.role] },
+  {
+    accessorKey: "role",
+    header: "Role",
+    cell: ({ row, table }) => {
+      const { viewer } = table.options.meta as TableMeta;
+      // Admins change roles inline (not their own: the core refuses, so the UI does not offer it).
+      return viewer.role === "admin" && row.original.id !== viewer.userId ? (
+        <RoleCell key={`${row.original.id}:${row.original.version}`} user={row.original} />
+      ) : (
+        ROLE_LABELS[row.original.role]
+      );
+    },
+  },
   {
     accessorKey: "status",
     header: "Status",
@@ -102,10 +116,11 @@ const button =
 
 export interface UsersTableProps {
   result: ListUsersResult;
+  viewer: { userId: string; role: Role };
 }
 
 /** The users list: server-side search, filters, sort and keyset paging, all in the URL. */
-export function UsersTable({ result }: UsersTableProps) {
+export function UsersTable({ result, viewer }: UsersTableProps) {
   const [pending, startTransition] = useTransition();
   // nuqs updates its state at once (controls answer immediately) and runs the server
   // navigation in the transition, so `pending` covers the round trip.
@@ -136,7 +151,7 @@ export function UsersTable({ result }: UsersTableProps) {
     state: { rowSelection, columnVisibility },
     onRowSelectionChange: setRowSelection,
     onColumnVisibilityChange: setColumnVisibility,
-    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push" }) } satisfies TableMeta,
+    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push" }), viewer } satisfies TableMeta,
   });
 
   const field = params.sort.replace(/^-/, "") as UserSortField;

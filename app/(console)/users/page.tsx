@@ -37,7 +37,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
       <UsersStats stats={stats} />
-      <UsersTable result={result} />
+      <UsersTable result={result} viewer={{ userId: principal.userId, role: principal.role }} />
       {drawer ? <UserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
     </main>
   );

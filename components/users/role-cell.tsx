@@ -1,0 +1,42 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { useToast } from "@/components/ui/toaster";
+import type { UserDTO } from "@/lib/users/types";
+import { ROLES, type Role } from "@/lib/validation/enums";
+import { changeRoleAction } from "@/app/(console)/users/actions";
+import { ROLE_LABELS } from "./format";
+
+/** Inline role editing in a row: optimistic, rolled back with the server's reason on refusal. */
+export function RoleCell({ user }: { user: UserDTO }) {
+  const [role, setRole] = useState<Role>(user.role);
+  const [pending, startTransition] = useTransition();
+  const toast = useToast();
+  const router = useRouter();
+  return (
+    <select
+      aria-label={`Role for ${user.email}`}
+      value={role}
+      disabled={pending}
+      onChange={(e) => {
+        const next = e.target.value as Role;
+        const previous = role;
+        setRole(next);
+        startTransition(async () => {
+          const r = await changeRoleAction(user.id, { role: next, expectedVersion: user.version });
+          if (!r.ok) {
+            setRole(previous);
+            toast({ tone: "error", message: r.error.message });
+          } else {
+            toast({ tone: "success", message: `${user.email} is now ${ROLE_LABELS[next].toLowerCase()}` });
+          }
+          router.refresh();
+        });
+      }}
+      className="rounded border border-transparent bg-transparent px-1 py-0.5 hover:border-neutral-300 disabled:opacity-60 dark:hover:border-neutral-700"
+    >
+      {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+    </select>
+  );
+}
