@@ -15,6 +15,10 @@ const schema = z.object({
   ROSTER_SEED: z.enum(["demo", "none"]).default("demo"),
   INVITATION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(24 * 7),
   PASSWORD_RESET_TTL_HOURS: z.coerce.number().positive().max(24 * 7).default(2),
+  OIDC_ISSUER: z.url({ error: "OIDC_ISSUER must be the identity provider's issuer URL" }).optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  OIDC_NAME: z.string().max(60).default("single sign-on"),
   BULK_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
@@ -22,7 +26,7 @@ export type Env = z.infer<typeof schema>;
 
 let cached: Env | undefined;
 
-export function env(source: NodeJS.ProcessEnv = process.env): Env {
+export function env(source: Record<string, string | undefined> = process.env): Env {
   if (source === process.env && cached) return cached;
   const parsed = schema.safeParse(
     Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== "")),
@@ -30,6 +34,10 @@ export function env(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const d = parsed.data;
+  if (d.OIDC_ISSUER && (!d.OIDC_CLIENT_ID || !d.OIDC_CLIENT_SECRET)) {
+    throw new Error("Invalid configuration:\n  OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are needed too");
   }
   if (source === process.env) cached = parsed.data;
   return parsed.data;

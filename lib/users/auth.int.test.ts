@@ -94,3 +94,23 @@ describe("callers the core refuses before anything runs", () => {
     expect(await mark.since()).toHaveLength(0);
   });
 });
+
+describe("authenticateExternal (OIDC)", () => {
+  it("lets in an existing active account by its verified email, and audits the provider", async () => {
+    const mark = await auditMark(w);
+    const who = await w.core.authenticateExternal({ email: "AUDITOR@a.test", emailVerified: true, provider: "oidc" });
+    expect(who).toMatchObject({ userId: w.u.auditor.id, role: "auditor", mustChangePassword: false });
+    const [e] = await mark.since();
+    expect(e).toMatchObject({ action: "auth.sign_in", outcome: "success", changes: { provider: "oidc" } });
+  });
+
+  it("creates nobody and refuses unverified, unknown, invited and deactivated accounts", async () => {
+    expect(await w.core.authenticateExternal({ email: "auditor@a.test", emailVerified: false, provider: "oidc" })).toBeNull();
+    expect(await w.core.authenticateExternal({ email: "stranger@a.test", provider: "oidc" })).toBeNull();
+    expect(await w.core.authenticateExternal({ email: "invited@a.test", provider: "oidc" })).toBeNull();
+    expect(await w.core.authenticateExternal({ email: "gone@a.test", provider: "oidc" })).toBeNull();
+    expect(await w.core.authenticateExternal({ email: 7, provider: "oidc" })).toBeNull();
+    const rows = await w.database.db.select().from(users).where(eq(users.emailKey, "stranger@a.test"));
+    expect(rows).toHaveLength(0);
+  });
+});

@@ -111,3 +111,36 @@ export async function sessionUser(
   if (!row || row.status !== "active" || row.sessionVersion !== claims.sessionVersion) return null;
   return row;
 }
+
+/**
+ * Signs in someone an identity provider (OIDC) vouched for: only an existing, active account
+ * with that exact (verified) email gets in; nobody is created this way.
+ */
+export async function authenticateExternal(
+  deps: CoreDeps,
+  input: { email: unknown; emailVerified?: unknown; provider: string },
+  meta: { ip?: string | null; userAgent?: string | null } = {},
+): Promise<SignedIn | null> {
+  if (typeof input.email !== "string" || input.email.length > 320 || input.emailVerified === false) return null;
+  const [user] = await deps.db.select().from(users).where(eq(users.emailKey, emailKey(input.email)));
+  if (!user) return null;
+  const now = deps.now();
+  const self: Principal = { kind: "session", userId: user.id, orgId: user.orgId, email: user.email, role: user.role, ...meta };
+  if (user.status !== "active") {
+    await audit(deps.db, self, { action: "auth.sign_in", outcome: "refused", target: user, changes: { provider: input.provider, reason: `account ${user.status}` } }, now);
+    return null;
+  }
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
+    await audit(tx, self, { action: "auth.sign_in", target: user, changes: { provider: input.provider } }, now);
+  });
+  return {
+    userId: user.id,
+    orgId: user.orgId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+    mustChangePassword: false,
+  };
+}

@@ -6,7 +6,7 @@ import { appUrl, env } from "../config";
 import { getDatabase, type Db } from "../db/client";
 import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
 import { RosterError } from "./errors";
-import { authenticate, sessionUser } from "./auth";
+import { authenticate, authenticateExternal, sessionUser } from "./auth";
 import { bulkChangeRole, bulkDeactivate, bulkDelete } from "./bulk";
 import {
   createUser,
@@ -96,6 +96,7 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
       resendInvitation(d, principal, ref, { send: false }),
     ),
     authenticate: bind(authenticate),
+    authenticateExternal: bind(authenticateExternal),
     sessionUser: bind(sessionUser),
     previewInvitation: (token: unknown) => previewToken(deps, token, "invitation"),
     acceptInvitation: (input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>

@@ -7,7 +7,7 @@ import { useState } from "react";
 // Kept in step with SIGN_IN_FAILED in lib/users/auth.ts: one message for every failure.
 const FAILED = "The email or password is not right.";
 
-export function SignInForm() {
+export function SignInForm({ ssoName }: { ssoName: string | null }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -50,6 +50,12 @@ export function SignInForm() {
         className="w-full rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60 dark:bg-white dark:text-neutral-900">
         {pending ? "Signing in…" : "Sign in"}
       </button>
+      {ssoName ? (
+        <button type="button" onClick={() => signIn("oidc", { callbackUrl: "/" })}
+          className="w-full rounded-md border border-neutral-300 px-3 py-2 text-sm font-medium hover:bg-neutral-100 dark:border-neutral-700 dark:hover:bg-neutral-800">
+          Continue with {ssoName}
+        </button>
+      ) : null}
     </form>
   );
 }
