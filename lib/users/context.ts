@@ -173,18 +173,23 @@ export async function auditRefusal(
   }
 }
 
-/** Runs a read as the caller, re-checked against the database (reads change nothing). */
+/**
+ * Runs a read as the caller, re-checked against the database (reads change nothing). A refusal
+ * is audited under the permission's name, or under `refusalAction` when the read has its own
+ * audit event (the export's "users.exported").
+ */
 export async function read<T>(
   deps: CoreDeps,
   principal: Principal,
   permission: Permission,
   body: (db: Executor, actor: Actor) => Promise<T>,
+  refusalAction: string = permission,
 ): Promise<T> {
   const actor = await resolveActor(deps.db, principal, deps.now());
   const reason = denial(actor, permission);
   if (reason) {
     const err = forbidden(reason);
-    await auditRefusal(deps, principal, `${permission}`, null, err);
+    await auditRefusal(deps, principal, refusalAction, null, err);
     throw err;
   }
   return body(deps.db, actor);

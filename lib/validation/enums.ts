@@ -25,6 +25,10 @@ export const USER_SORTS = USER_SORT_FIELDS.flatMap((f) => [f, `-${f}`] as const)
 )[];
 export type UserSort = (typeof USER_SORTS)[number];
 
+/** Formats of the users export (lib/users/export.ts); the first is the default. */
+export const EXPORT_FORMATS = ["csv", "json", "ndjson"] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 export const BULK_OUTCOMES = [
   "deleted",
   "deactivated",

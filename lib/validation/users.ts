@@ -2,6 +2,7 @@
 // import these, and the server always parses again. No server-only code here.
 import { z } from "zod";
 import {
+  EXPORT_FORMATS,
   INVITE_MODES,
   PROFILE_FIELDS,
   ROLES,
@@ -219,3 +220,36 @@ export const listUsersQuerySchema = z.strictObject({
   cursor: z.string().max(1000).optional(),
 });
 export type ListUsersQuery = z.input<typeof listUsersQuerySchema>;
+
+/**
+ * URL query parameters as input for these schemas: a key given once is a string, a repeated one
+ * an array (the schemas accept either where a list is meant, and refuse an array elsewhere).
+ */
+export function searchParamsInput(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length === 1 ? values[0]! : values;
+  }
+  return out;
+}
+
+/**
+ * The export's filter: the list's query without its paging (an export is every page), so a
+ * list URL's `limit` and `cursor` are dropped rather than refused; other unknown keys are refused.
+ */
+export const exportUsersQuerySchema = z.preprocess(
+  (v) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    const rest: Record<string, unknown> = { ...v };
+    delete rest.limit;
+    delete rest.cursor;
+    return rest;
+  },
+  listUsersQuerySchema.omit({ limit: true, cursor: true }),
+);
+export type ExportUsersQuery = Omit<ListUsersQuery, "limit" | "cursor">;
+
+export const exportFormatSchema = z
+  .enum(EXPORT_FORMATS, { error: `format must be one of: ${EXPORT_FORMATS.join(", ")}` })
+  .default("csv");
