@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { organizations, users } from "../db/schema";
+import { organizations, users, type UserRow } from "../db/schema";
 import { decoyPasswordHash, verifyPassword } from "../security/passwords";
 import type { Role } from "../validation/enums";
 import { emailKey } from "../validation/users";
@@ -23,6 +23,18 @@ export interface SignedIn {
   role: Role;
   sessionVersion: number;
   mustChangePassword: boolean;
+}
+
+function signedIn(user: UserRow): SignedIn {
+  return {
+    userId: user.id,
+    orgId: user.orgId,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 /**
@@ -74,15 +86,7 @@ export async function authenticate(
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     await audit(tx, self, { action: "auth.sign_in", target: user }, now);
   });
-  return {
-    userId: user.id,
-    orgId: user.orgId,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    sessionVersion: user.sessionVersion,
-    mustChangePassword: user.mustChangePassword,
-  };
+  return signedIn(user);
 }
 
 /**
@@ -134,13 +138,6 @@ export async function authenticateExternal(
     await tx.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id));
     await audit(tx, self, { action: "auth.sign_in", target: user, changes: { provider: input.provider } }, now);
   });
-  return {
-    userId: user.id,
-    orgId: user.orgId,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    sessionVersion: user.sessionVersion,
-    mustChangePassword: false,
-  };
+  // The identity provider vouched for them: no password to change here.
+  return { ...signedIn(user), mustChangePassword: false };
 }

@@ -6,7 +6,7 @@ import "server-only";
 import type { SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { UserRow } from "../db/schema";
-import type { ExportFormat, UserSort } from "../validation/enums";
+import { PROFILE_FIELDS, type ExportFormat, type UserSort } from "../validation/enums";
 import { exportFormatSchema, exportUsersQuerySchema } from "../validation/users";
 import { audit, latestInvitations, read, toUserDTO, type CoreDeps, type InvitationRow } from "./context";
 import { parseInput } from "./errors";
@@ -25,16 +25,7 @@ export const EXPORT_COLUMNS = [
   "status",
   "invitationState",
   "isDeveloper",
-  "login",
-  "firstName",
-  "lastName",
-  "company",
-  "phone",
-  "address",
-  "postalCode",
-  "city",
-  "state",
-  "country",
+  ...PROFILE_FIELDS,
   "lastLoginAt",
   "createdAt",
   "updatedAt",
