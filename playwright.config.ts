@@ -7,6 +7,11 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 // A fresh embedded database for every run, with known demo passwords.
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), "roster-e2e-"));
 export const E2E_ADMIN_PASSWORD = "e2e-Admin-passphrase-42";
+// A local OpenID Provider (e2e/support/idp.mjs) that the app signs in with as "Test SSO".
+const idpPort = Number(process.env.E2E_IDP_PORT ?? 3190);
+const idpUrl = `http://127.0.0.1:${idpPort}`;
+export const E2E_OIDC_NAME = "Test SSO";
+const oidcClient = { id: "roster-e2e", secret: "roster-e2e-client-secret" };
 
 export default defineConfig({
   testDir: "./e2e",
@@ -32,18 +37,37 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: `node node_modules/next/dist/bin/next start -p ${port}`,
-    url: `http://127.0.0.1:${port}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      NEXT_TELEMETRY_DISABLED: "1",
-      ROSTER_DATA_DIR: dataDir,
-      ROSTER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
-      APP_URL: `http://127.0.0.1:${port}`,
-      PORT: String(port),
+  webServer: [
+    {
+      command: "node e2e/support/idp.mjs",
+      url: `${idpUrl}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        IDP_PORT: String(idpPort),
+        IDP_CLIENT_ID: oidcClient.id,
+        IDP_CLIENT_SECRET: oidcClient.secret,
+        IDP_REDIRECT_URI: `http://127.0.0.1:${port}/api/auth/callback/oidc`,
+      },
     },
-  },
+    {
+      command: `node node_modules/next/dist/bin/next start -p ${port}`,
+      url: `http://127.0.0.1:${port}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        NEXT_TELEMETRY_DISABLED: "1",
+        ROSTER_DATA_DIR: dataDir,
+        ROSTER_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+        APP_URL: `http://127.0.0.1:${port}`,
+        PORT: String(port),
+        OIDC_ISSUER: idpUrl,
+        OIDC_CLIENT_ID: oidcClient.id,
+        OIDC_CLIENT_SECRET: oidcClient.secret,
+        OIDC_NAME: E2E_OIDC_NAME,
+      },
+    },
+  ],
 });

@@ -189,3 +189,32 @@ test("invitations: copy a fresh link and resend; delete shows what goes with the
   await expect(admin.getByRole("dialog")).toHaveCount(0);
   await expect(admin.getByRole("table", { name: "Users" }).getByText(email, { exact: true })).toHaveCount(0);
 });
+
+test("a hostile name is shown as text, and neutralized in the CSV export (SECURITY 24)", async ({ browser }) => {
+  const page = await adminPage(browser);
+  let dialogs = 0;
+  page.on("dialog", async (d) => {
+    dialogs++;
+    await d.dismiss();
+  });
+  const [name, email] = await firstOf(page, "status=deactivated&role=member&sort=email");
+  let drawer = await openDrawer(page, name);
+  const xss = `<img src=x onerror=alert(1)>`;
+  await drawer.getByLabel("Name", { exact: true }).fill(xss);
+  await drawer.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Saved ${email}` })).toBeVisible();
+  await expect(page.getByRole("dialog", { name: xss })).toBeVisible();
+  await page.keyboard.press("Escape"); // the drawer is modal: the table is behind it
+  await expect(page.getByRole("table", { name: "Users" }).getByRole("button", { name: xss, exact: true })).toBeVisible();
+  expect(dialogs).toBe(0);
+
+  drawer = await openDrawer(page, xss);
+  await drawer.getByLabel("Name", { exact: true }).fill(`=HYPERLINK("http://x")`);
+  await drawer.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `Saved ${email}` }).last()).toBeVisible();
+  const response = await page.request.get(`/users/export?format=csv&q=${encodeURIComponent(email)}`);
+  expect(response.status()).toBe(200);
+  const csv = await response.text();
+  expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
+  expect(dialogs).toBe(0);
+});
