@@ -522,11 +522,19 @@ async function signIn(browser: Browser, base: string, email: string, password: s
  */
 const PROBE_JS = `(arg) => {
   const box = document.querySelector('input[aria-label="Search users"]');
-  const state = { lastInput: 0, shown: 0, painted: 0, inputs: 0 };
+  const state = { lastInput: 0, shown: 0, painted: 0, inputs: 0, echo: [] };
   window.__bench = state;
-  box.addEventListener("input", () => {
+  box.addEventListener("input", (e) => {
     state.lastInput = performance.now();
     state.inputs += 1;
+    // Each keystroke's echo: from the key's event to the frame that shows it (React re-renders
+    // the table component on every keystroke).
+    const t0 = e.timeStamp;
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => { state.echo.push(performance.now() - t0); };
+      ch.port2.postMessage(0);
+    });
   });
   const done = () => {
     if (!state.lastInput || state.shown) return false;
@@ -568,6 +576,7 @@ const RESULT_JS = `(() => {
     .filter((e) => e.name.includes("_rsc=") && e !== rsc && e.startTime >= s.lastInput && e.startTime <= s.painted).length;
   return {
     others,
+    echo: s.echo,
     total: s.painted - s.lastInput,
     fetchStart: rsc ? rsc.startTime - s.lastInput : null,
     server: rsc ? rsc.responseEnd - rsc.startTime : null,
@@ -582,6 +591,7 @@ interface KeystrokeSample {
   server: number | null; // RSC request → response end
   render: number | null; // response end → painted
   others: number; // other RSC requests (prefetches) started while waiting
+  echo: number[]; // each keystroke: its event → the frame showing it
 }
 
 /**
@@ -678,21 +688,28 @@ async function figureKeystroke(browser: Browser, server: Server, prep: Prepared,
         `${lpad(f(med(s.map((x) => x.fetchStart))), 10)}${lpad(f(med(s.map((x) => x.server))), 10)}${lpad(f(med(s.map((x) => x.render))), 10)}`);
     }
     // The server alone: the same page as a direct RSC request with the session's cookie (the
-    // whole tree, layout included), 3 times per term, from Node.
-    const direct: string[] = [];
-    for (const term of BROWSER_TERMS) {
+    // whole tree, layout included), from Node, 5 times per term; and two floors: a route with
+    // one query (/api/health) and a console page with no data of its own (/change-password).
+    const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const direct = async (pathname: string, rsc = true) => {
       const xs: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         const t = performance.now();
-        const res = await context.request.get(`/users?q=${encodeURIComponent(term)}`, { headers: { RSC: "1" } });
-        await res.body();
+        const res = await fetch(server.url + pathname, { headers: { cookie, ...(rsc ? { RSC: "1" } : {}) }, redirect: "manual" });
+        await res.arrayBuffer();
         xs.push(performance.now() - t);
-        if (!res.ok()) throw new Error(`GET /users?q=${term} (RSC): ${res.status()}`);
+        if (res.status !== 200) throw new Error(`GET ${pathname}: ${res.status}`);
       }
-      direct.push(`${JSON.stringify(term)} ${fmtMs(median(xs))}`);
-    }
+      return fmtMs(median(xs));
+    };
+    const floors = `GET /api/health ${await direct("/api/health", false)}, RSC /change-password ${await direct("/change-password")}`;
+    const perTermServer: string[] = [];
+    for (const term of BROWSER_TERMS) perTermServer.push(`${JSON.stringify(term)} ${await direct(`/users?q=${encodeURIComponent(term)}`)}`);
+    console.log(`    server alone, from Node with the session cookie (median of 5): ${floors};`);
+    console.log(`      RSC /users?q=…: ${perTermServer.join(", ")}`);
+    const echo = samples.flatMap((x) => x.echo);
+    console.log(`    typing: keystroke → its frame painted, over ${echo.length} keystrokes: p50 ${fmtMs(median(echo))}, p95 ${fmtMs(quantile(echo, 0.95))}, max ${fmtMs(Math.max(...echo))}`);
     const others = samples.reduce((a, x) => a + x.others, 0);
-    console.log(`    server alone (a direct RSC GET /users?q=…, whole tree, median of 3): ${direct.join(", ")}`);
     if (others) console.log(`    other RSC requests (link prefetches) started while a search was pending: ${others} in ${samples.length} searches`);
     const perTerm = BROWSER_TERMS.map((term) => median(samples.filter((x) => x.term === term).map((x) => x.total)));
     const m = median(perTerm);
