@@ -1,8 +1,9 @@
 // Every exported server action, called with no session, must answer UNAUTHENTICATED without
-// running its body (the core is never reached). New actions files are picked up automatically.
+// running its body: neither the user API (either transport) nor the core is ever reached. New
+// actions files are picked up automatically.
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const coreCalls = vi.hoisted(() => ({ count: 0 }));
+const coreCalls = vi.hoisted(() => ({ count: 0, api: [] as string[] }));
 
 vi.mock("next-auth", () => ({ getServerSession: async () => null, default: () => () => null }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers(), cookies: async () => new Map() }));
@@ -15,11 +16,26 @@ vi.mock("@/lib/users", async (importOriginal) => ({
   },
 }));
 
+// The seam the actions use: every method of the user API counts and fails.
+vi.mock("@/lib/user-api", () => ({
+  userApi: () =>
+    new Proxy(
+      {},
+      {
+        get: (_t, method) => () => {
+          coreCalls.api.push(String(method));
+          throw new Error(`the user API (${String(method)}) was reached without a session`);
+        },
+      },
+    ),
+}));
+
 const modules = import.meta.glob("/app/**/actions.ts");
 
 describe("server actions without a session", () => {
   beforeEach(() => {
     coreCalls.count = 0;
+    coreCalls.api = [];
   });
 
   it("finds the actions files", () => {
@@ -39,6 +55,7 @@ describe("server actions without a session", () => {
         expect(result, name).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
       }
       expect(coreCalls.count).toBe(0);
+      expect(coreCalls.api).toEqual([]);
     });
   }
 });

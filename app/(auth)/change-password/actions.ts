@@ -1,11 +1,10 @@
 "use server";
 
 import { authedAction } from "@/lib/auth/action";
-import { getUsersCore } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 
 /** Changes the signed-in person's own password (the current one is required). */
 export const changePassword = authedAction(async (principal, input: unknown) => {
-  const core = await getUsersCore();
-  const user = await core.changeOwnPassword(principal, input);
+  const user = await userApi().changeOwnPassword(principal, input);
   return { email: user.email };
 });

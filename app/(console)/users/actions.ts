@@ -1,44 +1,45 @@
 "use server";
 
-// The users page's server actions: each resolves the caller (authedAction) and calls one core
-// operation, which parses the input and authorizes. Nothing here decides who may do what.
+// The users page's server actions: each resolves the caller (authedAction) and makes one user API
+// call (lib/user-api: in-process or HTTP); the core behind it parses the input
+// and authorizes. Nothing here decides who may do what.
 import { authedAction } from "@/lib/auth/action";
-import { getUsersCore } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 
 export const updateUserAction = authedAction(async (p, id: unknown, input: unknown) =>
-  (await getUsersCore()).update(p, id, input),
+  userApi().update(p, id, input),
 );
 
 export const changeRoleAction = authedAction(async (p, id: unknown, input: unknown) =>
-  (await getUsersCore()).changeRole(p, id, input),
+  userApi().changeRole(p, id, input),
 );
 
 export const deactivateUserAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).deactivate(p, id),
+  userApi().deactivate(p, id),
 );
 
 export const reactivateUserAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).reactivate(p, id),
+  userApi().reactivate(p, id),
 );
 
-export const deleteUserAction = authedAction(async (p, id: unknown) => (await getUsersCore()).delete(p, id));
+export const deleteUserAction = authedAction(async (p, id: unknown) => userApi().delete(p, id));
 
 export const resetPasswordAction = authedAction(async (p, id: unknown, input: unknown) =>
-  (await getUsersCore()).resetPassword(p, id, input),
+  userApi().resetPassword(p, id, input),
 );
 
 export const endSessionsAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).endSessions(p, id),
+  userApi().endSessions(p, id),
 );
 
 export const resendInvitationAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).resendInvitation(p, id),
+  userApi().resendInvitation(p, id),
 );
 
 export const revokeInvitationAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).revokeInvitation(p, id),
+  userApi().revokeInvitation(p, id),
 );
 
 export const copyInvitationLinkAction = authedAction(async (p, id: unknown) =>
-  (await getUsersCore()).copyInvitationLink(p, id),
+  userApi().copyInvitationLink(p, id),
 );

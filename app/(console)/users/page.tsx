@@ -6,7 +6,8 @@ import { UsersTable } from "@/components/users/users-table";
 import { currentPrincipal } from "@/lib/auth/session";
 import { UserDrawer } from "@/components/users/user-drawer";
 import { can } from "@/lib/users/policy";
-import { getUsersCore, RosterError, type Principal } from "@/lib/users";
+import { RosterError, type Principal } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 import { loadUsersSearchParams } from "@/lib/validation/users-search-params";
 
 export const metadata: Metadata = { title: "Users" };
@@ -16,7 +17,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
   const params = await loadUsersSearchParams(searchParams);
-  const core = await getUsersCore();
+  const api = userApi();
   const query = {
     q: params.q || undefined,
     status: params.status,
@@ -26,13 +27,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
     cursor: params.cursor ?? undefined,
   };
   // A cursor that no longer means anything (tampered, or from another sort) falls back to page 1.
-  const result = await core.list(principal, query).catch((err: unknown) => {
+  const result = await api.list(principal, query).catch((err: unknown) => {
     if (err instanceof RosterError && err.code === "VALIDATION" && query.cursor) {
-      return core.list(principal, { ...query, cursor: undefined });
+      return api.list(principal, { ...query, cursor: undefined });
     }
     throw err;
   });
-  const [stats, drawer] = await Promise.all([core.stats(principal), loadDrawer(principal, params.user)]);
+  const [stats, drawer] = await Promise.all([api.stats(principal), loadDrawer(principal, params.user)]);
   return (
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
@@ -46,11 +47,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 /** The drawer's data for ?user=ID; a user who is gone (or in another org) simply opens nothing. */
 async function loadDrawer(principal: Principal, id: string | null) {
   if (!id) return null;
-  const core = await getUsersCore();
+  const api = userApi();
   try {
-    const user = await core.get(principal, id);
+    const user = await api.get(principal, id);
     const viewerRole = principal.role; // read fresh from the database for this request
-    const timeline = can({ role: viewerRole }, "audit:read") ? await core.timeline(principal, user.id) : null;
+    const timeline = can({ role: viewerRole }, "audit:read") ? await api.timeline(principal, user.id) : null;
     return { user, timeline, viewerRole };
   } catch (err) {
     if (err instanceof RosterError && (err.code === "NOT_FOUND" || err.code === "VALIDATION")) return null;

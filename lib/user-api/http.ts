@@ -1,0 +1,141 @@
+import "server-only";
+// The HTTP transport: the REST user API (/api/v1) of another Roster process at USER_API_URL.
+// Each call carries a fresh actor token for the acting person (lib/auth/actor-token.ts); the
+// API verifies it and its core authorizes everything again. Error bodies come back as the same
+// RosterError (code, message, fields) the in-process transport throws.
+import { signActorToken, ACTOR_TOKEN_HEADER } from "../auth/actor-token";
+import { RosterError, type FieldErrors } from "../users/errors";
+import type { Principal } from "../users/types";
+import { ERROR_CODES, type ErrorCode } from "../validation/enums";
+import type { UserApi } from "./types";
+
+export interface HttpUserApiOptions {
+  /** The API's base URL (USER_API_URL), e.g. http://roster-api:3000 */
+  baseUrl: string;
+  /** Signs the actor token; by default with USER_API_SECRET (or the auth secret). */
+  sign?: (actor: Principal) => Promise<string>;
+  fetch?: typeof fetch;
+}
+
+type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+type Query = Record<string, string | string[]>;
+
+const UNREACHABLE = "The user API cannot be reached; nothing was changed. Try again in a moment.";
+
+/** A user reference (id or email) for a URL path: refused like the core refuses it. */
+function refSegment(ref: unknown): string {
+  if (typeof ref !== "string") {
+    throw new RosterError("VALIDATION", "Invalid input: expected string", { _: ["Invalid input: expected string"] });
+  }
+  const s = ref.trim();
+  if (s.length === 0) throw new RosterError("VALIDATION", "Name a user", { _: ["Name a user"] });
+  if (s.length > 320) {
+    const m = "Too big: expected string to have <=320 characters";
+    throw new RosterError("VALIDATION", m, { _: [m] });
+  }
+  return encodeURIComponent(s);
+}
+
+/**
+ * Raw query input as URL parameters: scalars as one value, arrays repeated, undefined left out.
+ * Input a URL cannot carry (nested objects) goes as JSON text so the API's schema refuses it
+ * the same way the core would.
+ */
+function toQuery(input: unknown): Query {
+  if (input === undefined || input === null) return {};
+  if (typeof input !== "object" || Array.isArray(input)) return { _input: JSON.stringify(input) };
+  const out: Query = {};
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === "string" ? x : JSON.stringify(x)));
+    else out[k] = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+  }
+  return out;
+}
+
+function errorFrom(status: number, body: unknown): RosterError {
+  const e = (body as { error?: { code?: unknown; message?: unknown; fields?: unknown } } | null)?.error;
+  if (e && typeof e.code === "string" && (ERROR_CODES as readonly string[]).includes(e.code) && typeof e.message === "string") {
+    const err = new RosterError(e.code as ErrorCode, e.message, (e.fields as FieldErrors | undefined) ?? undefined);
+    err.audited = true; // the API's core has recorded it
+    return err;
+  }
+  return new RosterError("INTERNAL", `The user API answered ${status} without an error body; nothing is known to have changed.`);
+}
+
+/** A UserApi over HTTP. */
+export function httpUserApi(opts: HttpUserApiOptions): UserApi {
+  const base = `${opts.baseUrl.replace(/\/+$/, "")}/api/v1`;
+  const doFetch = opts.fetch ?? fetch;
+  const sign = opts.sign ?? ((actor: Principal) => signActorToken(actor));
+
+  async function send(actor: Principal, method: Method, path: string, init: { query?: Query; body?: unknown } = {}) {
+    const url = new URL(base + path);
+    for (const [k, v] of Object.entries(init.query ?? {})) {
+      for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
+    }
+    const headers: Record<string, string> = { [ACTOR_TOKEN_HEADER]: await sign(actor), accept: "application/json" };
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        cache: "no-store",
+        redirect: "error",
+      });
+    } catch (err) {
+      console.error(`[roster] user API ${method} ${url.pathname} failed:`, err);
+      throw new RosterError("INTERNAL", UNREACHABLE);
+    }
+    if (!res.ok) {
+      const body = await res.json().catch(() => null);
+      throw errorFrom(res.status, body);
+    }
+    return res;
+  }
+
+  async function json<T>(actor: Principal, method: Method, path: string, init: { query?: Query; body?: unknown } = {}) {
+    const res = await send(actor, method, path, init);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  // A JSON body for the API: input the core would refuse (undefined) is sent as null.
+  const body = (input: unknown) => (input === undefined ? null : input);
+
+  return {
+    transport: "http",
+    list: (a, query) => json(a, "GET", "/users", { query: toQuery(query) }),
+    get: (a, ref) => json(a, "GET", `/users/${refSegment(ref)}`),
+    stats: (a) => json(a, "GET", "/users/stats"),
+    timeline: (a, ref, input) => json(a, "GET", `/users/${refSegment(ref)}/timeline`, { query: toQuery(input) }),
+    export: async (a, query, format) => {
+      const q = toQuery(query);
+      if (format !== undefined && format !== null) q.format = typeof format === "string" ? format : JSON.stringify(format);
+      const res = await send(a, "GET", "/users/export", { query: q });
+      const disposition = res.headers.get("content-disposition") ?? "";
+      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "roster-users";
+      if (!res.body) throw new RosterError("INTERNAL", "The user API sent an empty export");
+      return { filename, contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.body };
+    },
+    create: (a, input) => json(a, "POST", "/users", { body: body(input) }),
+    invite: (a, input) => json(a, "POST", "/users/invite", { body: body(input) }),
+    update: (a, id, input) => json(a, "PATCH", `/users/${refSegment(id)}`, { body: body(input) }),
+    changeRole: (a, id, input) => json(a, "PUT", `/users/${refSegment(id)}/role`, { body: body(input) }),
+    deactivate: (a, id) => json(a, "POST", `/users/${refSegment(id)}/deactivate`),
+    reactivate: (a, id) => json(a, "POST", `/users/${refSegment(id)}/reactivate`),
+    delete: (a, id) => json(a, "DELETE", `/users/${refSegment(id)}`),
+    resetPassword: (a, id, input) => json(a, "POST", `/users/${refSegment(id)}/reset-password`, { body: input ?? {} }),
+    setPassword: (a, id, input) => json(a, "PUT", `/users/${refSegment(id)}/password`, { body: body(input) }),
+    endSessions: (a, id) => json(a, "POST", `/users/${refSegment(id)}/sessions/revoke`),
+    resendInvitation: (a, id) => json(a, "POST", `/users/${refSegment(id)}/resend-invitation`),
+    revokeInvitation: (a, id) => json(a, "POST", `/users/${refSegment(id)}/revoke-invitation`),
+    copyInvitationLink: (a, id) => json(a, "POST", `/users/${refSegment(id)}/invitation-link`),
+    bulkDelete: (a, input) => json(a, "POST", "/users/bulk-delete", { body: body(input) }),
+    bulkDeactivate: (a, input) => json(a, "POST", "/users/bulk-deactivate", { body: body(input) }),
+    bulkChangeRole: (a, input) => json(a, "POST", "/users/bulk-change-role", { body: body(input) }),
+    changeOwnPassword: (a, input) => json(a, "PUT", "/me/password", { body: body(input) }),
+  };
+}
