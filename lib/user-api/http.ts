@@ -5,6 +5,7 @@ import "server-only";
 // RosterError (code, message, fields) the in-process transport throws.
 import { signActorToken, ACTOR_TOKEN_HEADER } from "../auth/actor-token";
 import { RosterError, type FieldErrors } from "../users/errors";
+import type { AuditEventDTO } from "../users/timeline";
 import type { Principal } from "../users/types";
 import { ERROR_CODES, type ErrorCode } from "../validation/enums";
 import type { UserApi } from "./types";
@@ -105,12 +106,17 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
   // A JSON body for the API: input the core would refuse (undefined) is sent as null.
   const body = (input: unknown) => (input === undefined ? null : input);
 
+  // Outcome lists come wrapped, { data: [...] }, as every list the API answers.
+  const data = async <T>(a: Principal, path: string, input: unknown) =>
+    (await json<{ data: T[] }>(a, "POST", path, { body: body(input) })).data;
+
   return {
     transport: "http",
     list: (a, query) => json(a, "GET", "/users", { query: toQuery(query) }),
     get: (a, ref) => json(a, "GET", `/users/${refSegment(ref)}`),
     stats: (a) => json(a, "GET", "/users/stats"),
-    timeline: (a, ref, input) => json(a, "GET", `/users/${refSegment(ref)}/timeline`, { query: toQuery(input) }),
+    timeline: async (a, ref, input) =>
+      (await json<{ data: AuditEventDTO[] }>(a, "GET", `/users/${refSegment(ref)}/timeline`, { query: toQuery(input) })).data,
     export: async (a, query, format) => {
       const q = toQuery(query);
       if (format !== undefined && format !== null) q.format = typeof format === "string" ? format : JSON.stringify(format);
@@ -121,7 +127,7 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
       return { filename, contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.body };
     },
     create: (a, input) => json(a, "POST", "/users", { body: body(input) }),
-    invite: (a, input) => json(a, "POST", "/users/invite", { body: body(input) }),
+    invite: (a, input) => data(a, "/users/invite", input),
     update: (a, id, input) => json(a, "PATCH", `/users/${refSegment(id)}`, { body: body(input) }),
     changeRole: (a, id, input) => json(a, "PUT", `/users/${refSegment(id)}/role`, { body: body(input) }),
     deactivate: (a, id) => json(a, "POST", `/users/${refSegment(id)}/deactivate`),
@@ -133,9 +139,9 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
     resendInvitation: (a, id) => json(a, "POST", `/users/${refSegment(id)}/resend-invitation`),
     revokeInvitation: (a, id) => json(a, "POST", `/users/${refSegment(id)}/revoke-invitation`),
     copyInvitationLink: (a, id) => json(a, "POST", `/users/${refSegment(id)}/invitation-link`),
-    bulkDelete: (a, input) => json(a, "POST", "/users/bulk-delete", { body: body(input) }),
-    bulkDeactivate: (a, input) => json(a, "POST", "/users/bulk-deactivate", { body: body(input) }),
-    bulkChangeRole: (a, input) => json(a, "POST", "/users/bulk-change-role", { body: body(input) }),
+    bulkDelete: (a, input) => data(a, "/users/bulk-delete", input),
+    bulkDeactivate: (a, input) => data(a, "/users/bulk-deactivate", input),
+    bulkChangeRole: (a, input) => data(a, "/users/bulk-change-role", input),
     changeOwnPassword: (a, input) => json(a, "PUT", "/me/password", { body: body(input) }),
   };
 }
