@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Principal } from "../users/types";
 import {
   ACTOR_TOKEN_AUDIENCE,
-  ACTOR_TOKEN_HEADER,
+  ACTOR_TOKEN_RE,
   ACTOR_TOKEN_ISSUER,
   actorFromRequest,
   signActorToken,
@@ -82,10 +82,13 @@ describe("actor tokens", () => {
     await expect(signActorToken({ ...person, kind: "api_key", apiKeyId: "k" }, { secret })).rejects.toThrow(/session/);
   });
 
-  it("actorFromRequest: no header is null (try an API key); a bad header is UNAUTHENTICATED", async () => {
-    expect(await actorFromRequest(new Request("http://api.test/"))).toBeNull();
-    await expect(
-      actorFromRequest(new Request("http://api.test/", { headers: { [ACTOR_TOKEN_HEADER]: "garbage" } })),
-    ).rejects.toMatchObject(refused);
+  it("actorFromRequest: no bearer token, or an API key, is null (try a key); a bad JWT is UNAUTHENTICATED", async () => {
+    const req = (authorization?: string) => new Request("http://api.test/", { headers: authorization ? { authorization } : {} });
+    expect(await actorFromRequest(req())).toBeNull();
+    expect(await actorFromRequest(req("Bearer rk_1a2b3c4d5e6f_secretsecret"))).toBeNull();
+    const token = await signActorToken(person, { secret });
+    expect(ACTOR_TOKEN_RE.test(token)).toBe(true);
+    await expect(actorFromRequest(req(`Bearer ${token}`))).rejects.toMatchObject(refused); // signed with a test secret, not the app's
+    await expect(actorFromRequest(req("Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln"))).rejects.toMatchObject(refused);
   });
 });

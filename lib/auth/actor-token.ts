@@ -11,8 +11,11 @@ import type { Principal } from "../users/types";
 import { ROLES } from "../validation/enums";
 import { authSecret } from "./secret";
 
-/** The header that carries the token (API keys use `Authorization: Bearer`). */
-export const ACTOR_TOKEN_HEADER = "x-roster-actor";
+/**
+ * It travels as `Authorization: Bearer <token>`, like an API key; the API tells them apart by
+ * shape: a compact JWS (three base64url parts, the first a JSON header) is an actor token.
+ */
+export const ACTOR_TOKEN_RE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export const ACTOR_TOKEN_ISSUER = "roster-console";
 export const ACTOR_TOKEN_AUDIENCE = "roster-user-api";
 /** Seconds a token lives: enough for one request, retries included. */
@@ -97,11 +100,11 @@ export async function verifyActorToken(
 }
 
 /**
- * The principal of a request that carries an actor token, null when it carries none (the route
- * then tries an API key). A token that is present but bad is UNAUTHENTICATED.
+ * The principal of a request whose bearer credential is an actor token, null when it carries
+ * none (the route then tries an API key). A token that is present but bad is UNAUTHENTICATED.
  */
 export async function actorFromRequest(request: Request): Promise<Principal | null> {
-  const token = request.headers.get(ACTOR_TOKEN_HEADER);
-  if (token === null) return null;
-  return verifyActorToken(token.trim());
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.get("authorization") ?? "");
+  if (!m || !ACTOR_TOKEN_RE.test(m[1]!)) return null;
+  return verifyActorToken(m[1]!);
 }

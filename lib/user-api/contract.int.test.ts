@@ -20,7 +20,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 }));
 
 const { httpUserApi, inProcessUserApi } = await import("@/lib/user-api");
-const { signActorToken, ACTOR_TOKEN_AUDIENCE, ACTOR_TOKEN_HEADER, ACTOR_TOKEN_ISSUER } = await import("@/lib/auth/actor-token");
+const { signActorToken, ACTOR_TOKEN_AUDIENCE, ACTOR_TOKEN_ISSUER } = await import("@/lib/auth/actor-token");
 type UserApi = import("@/lib/user-api").UserApi;
 
 let w: World;
@@ -275,7 +275,7 @@ describe("the API's door for actor tokens", () => {
       .setProtectedHeader({ alg: "HS256" }).setSubject(admin.userId).setIssuer(ACTOR_TOKEN_ISSUER).setAudience(`${ACTOR_TOKEN_AUDIENCE}-other`)
       .setIssuedAt().setExpirationTime("1m")
       .sign(new TextEncoder().encode(process.env.USER_API_SECRET));
-    const res = await fetch(`${server.url}/api/v1/users/stats`, { headers: { [ACTOR_TOKEN_HEADER]: token } });
+    const res = await fetch(`${server.url}/api/v1/users/stats`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
   });
 

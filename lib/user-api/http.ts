@@ -3,7 +3,7 @@ import "server-only";
 // Each call carries a fresh actor token for the acting person (lib/auth/actor-token.ts); the
 // API verifies it and its core authorizes everything again. Error bodies come back as the same
 // RosterError (code, message, fields) the in-process transport throws.
-import { signActorToken, ACTOR_TOKEN_HEADER } from "../auth/actor-token";
+import { signActorToken } from "../auth/actor-token";
 import { RosterError, type FieldErrors } from "../users/errors";
 import type { AuditEventDTO } from "../users/timeline";
 import type { Principal } from "../users/types";
@@ -75,7 +75,7 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
     for (const [k, v] of Object.entries(init.query ?? {})) {
       for (const one of Array.isArray(v) ? v : [v]) url.searchParams.append(k, one);
     }
-    const headers: Record<string, string> = { [ACTOR_TOKEN_HEADER]: await sign(actor), accept: "application/json" };
+    const headers: Record<string, string> = { authorization: `Bearer ${await sign(actor)}`, accept: "application/json" };
     if (init.body !== undefined) headers["content-type"] = "application/json";
     let res: Response;
     try {
