@@ -15,6 +15,8 @@ const oidcClient = { id: "roster-e2e", secret: "roster-e2e-client-secret" };
 
 export default defineConfig({
   testDir: "./e2e",
+  // e2e/split runs with its own config (two processes on Postgres): playwright.split.config.ts
+  testIgnore: ["split/**"],
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
