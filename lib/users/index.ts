@@ -7,6 +7,7 @@ import { getDatabase, type Db } from "../db/client";
 import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
 import { RosterError } from "./errors";
 import { authenticate, authenticateExternal, sessionUser } from "./auth";
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import { bulkChangeRole, bulkDeactivate, bulkDelete } from "./bulk";
 import {
   createUser,
@@ -22,6 +23,7 @@ import {
   deactivateUser,
   deleteUser,
   endSessions,
+  patchUser,
   reactivateUser,
   resetPassword,
   setPassword,
@@ -36,6 +38,7 @@ import type { Principal } from "./types";
 export * from "./types";
 export { RosterError, toErrorBody } from "./errors";
 export { SIGN_IN_FAILED, type SignedIn } from "./auth";
+export { IDEMPOTENCY_TTL_HOURS, type IdempotencyOptions } from "./idempotency";
 
 type Bound<F> = F extends (deps: CoreDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -80,6 +83,7 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     invite: mutation("user.invited", inviteUsers),
     update: mutation("user.updated", updateUser),
     changeRole: mutation("user.role_changed", changeRole),
+    patch: mutation("user.updated", patchUser),
     deactivate: mutation("user.deactivated", deactivateUser),
     reactivate: mutation("user.reactivated", reactivateUser),
     delete: mutation("user.deleted", deleteUser),
@@ -95,6 +99,10 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     copyInvitationLink: mutation("invitation.link_copied", (d: CoreDeps, principal: Principal, ref: unknown) =>
       resendInvitation(d, principal, ref, { send: false }),
     ),
+    createApiKey: mutation("api_key.created", createApiKey),
+    listApiKeys: bind(listApiKeys),
+    revokeApiKey: mutation("api_key.revoked", revokeApiKey),
+    authenticateApiKey: bind(authenticateApiKey),
     authenticate: bind(authenticate),
     authenticateExternal: bind(authenticateExternal),
     sessionUser: bind(sessionUser),
