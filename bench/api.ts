@@ -140,7 +140,7 @@ async function main() {
       ROSTER_DATA_DIR: dataDir,
       ...(opt["database-url"] ? { DATABASE_URL: opt["database-url"] } : {}),
       // The bench measures the API, not its per-key rate limit.
-      API_RATE_LIMIT_PER_MINUTE: process.env.API_RATE_LIMIT_PER_MINUTE ?? "100000000",
+      API_RATE_LIMIT_PER_MINUTE: process.env.API_RATE_LIMIT_PER_MINUTE ?? "1000000",
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -20,17 +20,14 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().max(60).default("single sign-on"),
   BULK_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
-<<<<<<< HEAD
   USER_API_URL: z.url({ error: "USER_API_URL must be the user API's base URL, such as http://roster-api:3000" }).optional(),
   USER_API_SECRET: z.string().min(32, "USER_API_SECRET must have at least 32 characters").optional(),
-=======
   API_RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: "API_RATE_LIMIT_PER_MINUTE must be a whole number" })
     .int("API_RATE_LIMIT_PER_MINUTE must be a whole number")
     .min(1)
     .max(1_000_000)
     .default(600),
->>>>>>> h/api
 });
 
 export type Env = z.infer<typeof schema>;
