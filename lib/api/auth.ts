@@ -6,6 +6,7 @@ import type { UsersCore } from "../users";
 import { unauthenticated } from "../users/errors";
 import type { Principal } from "../users/types";
 import { API_KEY_RE } from "../validation/api-keys";
+import { ACTOR_TOKEN_RE, verifyActorToken } from "../auth/actor-token";
 
 export interface RequestMeta {
   ip: string | null;
@@ -26,10 +27,19 @@ export const apiKeyScheme: BearerScheme = {
 };
 
 /**
- * The schemes the API accepts, in order. The BFF's short-lived signed actor token (HTTP mode of
- * lib/user-api) is added here as a second scheme, recognized by its own shape.
+ * The console's (BFF's) short-lived signed actor token, in HTTP mode of lib/user-api: a
+ * "session" principal for the person it names, with their session version, ip and user agent
+ * (the person's, not the console server's). The core re-reads that person on every call, so a
+ * deactivated person or an ended session is refused and a changed role applies at once.
  */
-export const BEARER_SCHEMES: BearerScheme[] = [apiKeyScheme];
+export const actorTokenScheme: BearerScheme = {
+  name: "actor_token",
+  matches: (c) => ACTOR_TOKEN_RE.test(c),
+  verify: (_core, c) => verifyActorToken(c),
+};
+
+/** The schemes the API accepts, in order; each recognizes its own credentials by shape. */
+export const BEARER_SCHEMES: BearerScheme[] = [apiKeyScheme, actorTokenScheme];
 
 export function requestMeta(request: Request): RequestMeta {
   return {

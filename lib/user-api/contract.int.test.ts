@@ -137,6 +137,15 @@ for (const transport of ["in-process", "http"] as const) {
       const v = await refusal("create-validation", transport, api().create(as(w.u.admin), { email: "nope", name: "", role: "owner", orgId: w.orgB, passwordHash: "x" }));
       expect(v.code).toBe("VALIDATION");
       expect(Object.keys(v.fields as object)).toEqual(expect.arrayContaining(["email", "role", "_"]));
+      // A profile edit carrying a role, a role change carrying profile fields, a create carrying
+      // an invitation's emails, an id that is not a string: each refused as the core refuses it.
+      expect(await refusal("update-with-role", transport, api().update(as(w.u.admin), w.u.member.id, { company: "X", role: "admin" }))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("role-with-profile", transport, api().changeRole(as(w.u.admin), w.u.member.id, { role: "manager", company: "X" }))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("create-with-emails", transport, api().create(as(w.u.admin), { emails: ["x@a.test"], role: "member" }))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("delete-non-string", transport, api().delete(as(w.u.admin), 42))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("bulk-no-body", transport, api().bulkDelete(as(w.u.admin), undefined))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("deactivate-empty-ref", transport, api().deactivate(as(w.u.admin), ""))).toMatchObject({ code: "VALIDATION" });
+      expect((await w.reload(w.u.member.id))!).toMatchObject({ role: "member", company: null });
     });
 
     it("changes a role; the invariants refuse with LAST_ADMIN and SELF_ACTION", async () => {

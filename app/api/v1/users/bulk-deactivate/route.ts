@@ -1,6 +1,6 @@
 // POST /api/v1/users/bulk-deactivate { ids?, emails?, dryRun? }: one outcome per input, in order.
-import { actorRoute } from "@/lib/user-api/route";
+import { apiHandler } from "@/lib/api/handler";
 
 export const dynamic = "force-dynamic";
 
-export const POST = actorRoute(async ({ core, principal, body }) => ({ data: await core.bulkDeactivate(principal, body) }));
+export const POST = apiHandler(async ({ core, principal, json }) => ({ data: await core.bulkDeactivate(principal, await json()) }));

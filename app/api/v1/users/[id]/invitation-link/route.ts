@@ -1,9 +1,9 @@
 // POST /api/v1/users/{id}/invitation-link: a fresh invitation link to hand over, without mail
 // (the previous link stops working). Answers { user, invitationLink }.
-import { actorRoute } from "@/lib/user-api/route";
+import { apiHandler } from "@/lib/api/handler";
 
 export const dynamic = "force-dynamic";
 
-export const POST = actorRoute<{ id: string }>(async ({ core, principal, params }) =>
+export const POST = apiHandler<{ id: string }>(async ({ core, principal, params }) =>
   core.copyInvitationLink(principal, params.id),
 );

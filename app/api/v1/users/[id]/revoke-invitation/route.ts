@@ -1,9 +1,9 @@
 // POST /api/v1/users/{id}/revoke-invitation: the pending invitation link stops working; the
 // user stays invited (resend to issue a new one). Answers the user.
-import { actorRoute } from "@/lib/user-api/route";
+import { apiHandler } from "@/lib/api/handler";
 
 export const dynamic = "force-dynamic";
 
-export const POST = actorRoute<{ id: string }>(async ({ core, principal, params }) =>
+export const POST = apiHandler<{ id: string }>(async ({ core, principal, params }) =>
   core.revokeInvitation(principal, params.id),
 );
