@@ -15,10 +15,15 @@ import {
   userDetailDtoSchema,
   userDtoSchema,
   bulkItemResultSchema,
+  timelineResultSchema,
+  userStatsSchema,
 } from "../validation/api";
 import { ERROR_HTTP_STATUS, EXPORT_FORMATS, SCOPES, type ErrorCode, type Scope } from "../validation/enums";
 import {
+  bulkChangeRoleSchema,
   bulkTargetsSchema,
+  changeOwnPasswordSchema,
+  changeRoleSchema,
   createUserSchema,
   exportUsersQuerySchema,
   inviteUsersSchema,
@@ -26,6 +31,7 @@ import {
   patchUserSchema,
   resetPasswordSchema,
   setPasswordSchema,
+  updateUserSchema,
 } from "../validation/users";
 
 type JsonSchema = Record<string, unknown>;
@@ -37,6 +43,10 @@ const REQUESTS = {
   BulkTargets: bulkTargetsSchema,
   SetPassword: setPasswordSchema,
   ResetPassword: resetPasswordSchema,
+  UpdateProfile: updateUserSchema,
+  ChangeRole: changeRoleSchema,
+  BulkChangeRole: bulkChangeRoleSchema,
+  ChangeOwnPassword: changeOwnPasswordSchema,
 } as const;
 
 const RESPONSES = {
@@ -50,6 +60,8 @@ const RESPONSES = {
   ResetPasswordResult: resetPasswordResultSchema,
   ResendInvitationResult: resendInvitationResultSchema,
   DeletedUser: deletedUserSchema,
+  UserStats: userStatsSchema,
+  Timeline: timelineResultSchema,
   Error: errorBodySchema,
 } as const;
 
@@ -257,6 +269,97 @@ export const API_OPERATIONS: Op[] = [
     ok: [200, null, "The file, streamed"],
     errors: [...COMMON_ERRORS, errorResponse("VALIDATION", "VALIDATION: a bad format or filter")],
   },
+  // The operations the console (lib/user-api over HTTP) needs beyond the list above; open to
+  // API keys too, except the caller's own password.
+  {
+    method: "get", path: "/users/stats", operationId: "userStats", scope: "users:read",
+    summary: "Count users by status and by role",
+    description: "The organization's users by status and role; estimates (`exact: false`) past 50,000 users.",
+    ok: [200, "UserStats", "The counts"],
+    errors: [...COMMON_ERRORS],
+  },
+  {
+    method: "get", path: "/users/{id}/timeline", operationId: "userTimeline", scope: "audit:read",
+    summary: "A user's audit timeline",
+    description: "What was done to the user, by whom and when, newest first.",
+    parameters: [
+      idParam("A user id, or an email address"),
+      { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+    ],
+    ok: [200, "Timeline", "Audit events, newest first"],
+    errors: [...COMMON_ERRORS, ...TARGET_ERRORS, errorResponse("VALIDATION", "VALIDATION: a bad limit")],
+  },
+  {
+    method: "patch", path: "/users/{id}/profile", operationId: "updateUserProfile", scope: "users:write",
+    summary: "Edit a user's profile only",
+    description: "Like PATCH /users/{id} without `role` (a `role` field is refused as unknown): what the console's drawer sends.",
+    parameters: [idParam("A user id (or email)")],
+    body: "UpdateProfile",
+    bodyRequired: true,
+    ok: [200, "User", "The updated user"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS, ...TARGET_ERRORS, ...INVARIANT_ERRORS],
+  },
+  {
+    method: "put", path: "/users/{id}/role", operationId: "changeUserRole", scope: "users:write",
+    summary: "Change a user's role",
+    description: "Never your own, never above your own, never the last active admin; `expectedVersion` detects a stale write.",
+    parameters: [idParam("A user id (or email)")],
+    body: "ChangeRole",
+    bodyRequired: true,
+    ok: [200, "User", "The user with the new role"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS, ...TARGET_ERRORS, ...INVARIANT_ERRORS],
+  },
+  {
+    method: "post", path: "/users/invite", operationId: "inviteUsers", scope: "users:write",
+    summary: "Invite many users",
+    description: "Like POST /users with `emails`, never read as a create. One outcome per email, in input order. Honours `Idempotency-Key`.",
+    body: "InviteUsers",
+    bodyRequired: true,
+    ok: [200, "BulkResult", "One outcome per email"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
+  {
+    method: "post", path: "/users/{id}/invitation-link", operationId: "copyInvitationLink", scope: "users:write",
+    summary: "A fresh invitation link to hand over (no email)",
+    description: "Issues a new link (the previous one stops working) and returns it once as `invitationLink`.",
+    parameters: [idParam("A user id (or email)")],
+    ok: [200, "ResendInvitationResult", "The user and the link"],
+    errors: [...COMMON_ERRORS, ...TARGET_ERRORS, ...INVARIANT_ERRORS],
+  },
+  {
+    method: "post", path: "/users/{id}/revoke-invitation", operationId: "revokeInvitation", scope: "users:write",
+    summary: "Revoke a user's pending invitation",
+    parameters: [idParam("A user id (or email)")],
+    ok: [200, "User", "The user (still invited; resend to issue a new link)"],
+    errors: [...COMMON_ERRORS, ...TARGET_ERRORS, ...INVARIANT_ERRORS],
+  },
+  {
+    method: "post", path: "/users/bulk-deactivate", operationId: "bulkDeactivateUsers", scope: "users:write",
+    summary: "Deactivate many users",
+    description: "One outcome per input, in input order (ids first, then emails); `dryRun` previews.",
+    body: "BulkTargets",
+    bodyRequired: true,
+    ok: [200, "BulkResult", "One outcome per input"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
+  {
+    method: "post", path: "/users/bulk-change-role", operationId: "bulkChangeUserRoles", scope: "users:write",
+    summary: "Change the role of many users",
+    description: "One outcome per input, in input order (ids first, then emails); `dryRun` previews.",
+    body: "BulkChangeRole",
+    bodyRequired: true,
+    ok: [200, "BulkResult", "One outcome per input"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
+  {
+    method: "put", path: "/me/password", operationId: "changeOwnPassword", scope: "users:write",
+    summary: "Change your own password",
+    description: "For a signed-in person (the console's actor token); the current password is required. An API key is FORBIDDEN.",
+    body: "ChangeOwnPassword",
+    bodyRequired: true,
+    ok: [200, "User", "Changed"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
 ];
 
 const REQUEST_ID = {
@@ -320,7 +423,8 @@ export function openApiDocument(): Record<string, unknown> {
         "Manage an organization's users. Authenticate with `Authorization: Bearer <API key>`; a key acts " +
         "as its owner, within its scopes (" +
         SCOPES.join(", ") +
-        "). Errors are `{ error: { code, message, fields?, requestId } }`.",
+        "). Errors are `{ error: { code, message, fields?, requestId } }`. The console, when it runs as a " +
+        "separate process, calls this API as the signed-in person with a short-lived signed actor token in the same header.",
     },
     servers: [{ url: "/api/v1" }],
     tags: [{ name: "users", description: "Users of your organization" }],

@@ -11,6 +11,8 @@ import type {
   UserDTO,
 } from "../users/types";
 import type { ErrorBody } from "../users/errors";
+import type { UserStats } from "../users/stats";
+import type { AuditEventDTO } from "../users/timeline";
 import { BULK_OUTCOMES, ERROR_CODES, PROFILE_FIELDS, ROLES, STATUSES, type ProfileField } from "./enums";
 
 const dateTime = z.iso.datetime({ offset: true });
@@ -95,6 +97,29 @@ export const resendInvitationResultSchema = z
 export const deletedUserSchema = z
   .object({ id: z.uuid(), email: z.string(), deleted: z.literal(true) });
 
+export const userStatsSchema = z.object({
+  total: z.number().int(),
+  byStatus: z.object(Object.fromEntries(STATUSES.map((s) => [s, z.number().int()])) as Record<(typeof STATUSES)[number], z.ZodNumber>),
+  byRole: z.object(Object.fromEntries(ROLES.map((r) => [r, z.number().int()])) as Record<(typeof ROLES)[number], z.ZodNumber>),
+  exact: z.boolean().meta({ description: "False when the figures are the planner's estimates (over 50,000 users)" }),
+});
+
+export const auditEventDtoSchema = z.object({
+  id: z.string(),
+  action: z.string(),
+  outcome: z.enum(["success", "refused"]),
+  actorId: nullableString,
+  actorEmail: nullableString,
+  targetId: nullableString,
+  targetEmail: nullableString,
+  changes: z.record(z.string(), z.unknown()).nullable(),
+  ip: nullableString,
+  userAgent: nullableString,
+  createdAt: dateTime,
+});
+
+export const timelineResultSchema = z.object({ data: z.array(auditEventDtoSchema) });
+
 export const errorBodySchema = z
   .object({
     error: z.object({
@@ -115,3 +140,5 @@ same<Same<z.infer<typeof listUsersResultSchema>, ListUsersResult>>(true);
 same<Same<z.infer<typeof bulkItemResultSchema>, BulkItemResult>>(true);
 same<Same<z.infer<typeof createUserResultSchema>, CreateUserResult>>(true);
 same<Same<z.infer<typeof errorBodySchema>["error"], ErrorBody>>(true);
+same<Same<z.infer<typeof userStatsSchema>, UserStats>>(true);
+same<Same<z.infer<typeof auditEventDtoSchema>, AuditEventDTO>>(true);
