@@ -17,7 +17,11 @@ import {
   bulkItemResultSchema,
   timelineResultSchema,
   userStatsSchema,
+  apiKeyDtoSchema,
+  apiKeyListSchema,
+  createdApiKeySchema,
 } from "../validation/api";
+import { createApiKeySchema } from "../validation/api-keys";
 import { ERROR_HTTP_STATUS, EXPORT_FORMATS, SCOPES, type ErrorCode, type Scope } from "../validation/enums";
 import {
   bulkChangeRoleSchema,
@@ -47,6 +51,7 @@ const REQUESTS = {
   ChangeRole: changeRoleSchema,
   BulkChangeRole: bulkChangeRoleSchema,
   ChangeOwnPassword: changeOwnPasswordSchema,
+  CreateApiKey: createApiKeySchema,
 } as const;
 
 const RESPONSES = {
@@ -62,6 +67,9 @@ const RESPONSES = {
   DeletedUser: deletedUserSchema,
   UserStats: userStatsSchema,
   Timeline: timelineResultSchema,
+  ApiKey: apiKeyDtoSchema,
+  ApiKeyList: apiKeyListSchema,
+  CreatedApiKey: createdApiKeySchema,
   Error: errorBodySchema,
 } as const;
 
@@ -359,6 +367,30 @@ export const API_OPERATIONS: Op[] = [
     bodyRequired: true,
     ok: [200, "User", "Changed"],
     errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
+  {
+    method: "get", path: "/api-keys", operationId: "listApiKeys", scope: "users:read",
+    summary: "List your own API keys",
+    description: "For a signed-in person (the console's actor token): an API key cannot list keys (FORBIDDEN). Never a secret.",
+    ok: [200, "ApiKeyList", "Your keys, newest first"],
+    errors: [...COMMON_ERRORS],
+  },
+  {
+    method: "post", path: "/api-keys", operationId: "createApiKey", scope: "users:write",
+    summary: "Mint an API key",
+    description: "Scopes within your role, an optional expiry in days. The full key is answered once. Not open to API keys (keys cannot mint keys).",
+    body: "CreateApiKey",
+    bodyRequired: true,
+    ok: [201, "CreatedApiKey", "The key and its token (shown once)"],
+    errors: [...COMMON_ERRORS, ...BODY_ERRORS],
+  },
+  {
+    method: "delete", path: "/api-keys/{id}", operationId: "revokeApiKey", scope: "users:write",
+    summary: "Revoke one of your API keys",
+    description: "It stops working at once and stays listed as revoked. Not open to API keys.",
+    parameters: [{ name: "id", in: "path", required: true, description: "The key's id", schema: { type: "string" } }],
+    ok: [200, "ApiKey", "The revoked key"],
+    errors: [...COMMON_ERRORS, errorResponse("NOT_FOUND", "NOT_FOUND: no such key of yours")],
   },
 ];
 

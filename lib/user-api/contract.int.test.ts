@@ -226,6 +226,19 @@ for (const transport of ["in-process", "http"] as const) {
       expect(await refusal("own-password-wrong", transport, api().changeOwnPassword(as(me), { currentPassword: "wrong", password: "another fine passphrase", passwordConfirmation: "another fine passphrase" }))).toMatchObject({ code: "VALIDATION" });
     });
 
+    it("API keys: mint within your role, list your own, revoke; above your role is FORBIDDEN", async () => {
+      const me = await w.addUser(w.orgA, `${unique("keys")}@a.test`, "manager");
+      const created = await api().createApiKey(as(me), { name: "ci", scopes: ["users:read", "users:write"], expiresInDays: 30 });
+      expect(created.token).toMatch(/^rk_[0-9a-f]{12}_/);
+      expect(created.key).toMatchObject({ name: "ci", state: "active", scopes: ["users:read", "users:write"] });
+      expect((await api().listApiKeys(as(me))).map((k) => k.id)).toEqual([created.key.id]);
+      expect(JSON.stringify(await api().listApiKeys(as(me)))).not.toContain(created.token);
+      expect(await refusal("key-above-role", transport, api().createApiKey(as(me), { name: "x", scopes: ["users:delete"] }))).toMatchObject({ code: "FORBIDDEN" });
+      expect(await refusal("key-bad-input", transport, api().createApiKey(as(me), { name: "", scopes: [], orgId: w.orgB }))).toMatchObject({ code: "VALIDATION" });
+      expect(await refusal("key-of-another", transport, api().revokeApiKey(as(w.u.admin), created.key.id))).toMatchObject({ code: "NOT_FOUND" });
+      expect(await api().revokeApiKey(as(me), created.key.id)).toMatchObject({ id: created.key.id, state: "revoked" });
+    });
+
     it("a deactivated person, or an ended session, is UNAUTHENTICATED at once; a lowered role takes effect", async () => {
       const p = await w.addUser(w.orgA, `${unique("gone")}@a.test`, "admin");
       const principal = as(p);
@@ -276,6 +289,22 @@ describe("the API's door for actor tokens", () => {
     });
     await expect(tampered.stats(admin)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
     expect((await w.core.stats(admin)).total).toBe(before);
+  });
+
+  it("an API key reaches the same routes, but cannot mint keys", async () => {
+    const { token } = await w.core.createApiKey(w.as(w.u.admin), { name: "door", scopes: ["users:read"] });
+    const auth = { authorization: `Bearer ${token}` };
+    const stats = await fetch(`${server.url}/api/v1/users/stats`, { headers: auth });
+    expect(stats.status).toBe(200);
+    const mint = await fetch(`${server.url}/api/v1/api-keys`, {
+      method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ name: "x", scopes: ["users:read"] }),
+    });
+    expect(mint.status).toBe(403);
+    const role = await fetch(`${server.url}/api/v1/users/${w.u.member.id}/role`, {
+      method: "PUT", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ role: "manager" }),
+    });
+    expect(role.status).toBe(403); // a read-only key
+    expect((await w.reload(w.u.member.id))!.role).toBe("member");
   });
 
   it("a token for the wrong audience is refused", async () => {

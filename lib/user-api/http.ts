@@ -8,7 +8,7 @@ import { parseInput, RosterError, type FieldErrors } from "../users/errors";
 import { z } from "zod";
 import { createUserSchema } from "../validation/users";
 import type { AuditEventDTO } from "../users/timeline";
-import type { Principal } from "../users/types";
+import type { ApiKeyDTO, Principal } from "../users/types";
 import { ERROR_CODES, type ErrorCode } from "../validation/enums";
 import type { UserApi } from "./types";
 
@@ -146,5 +146,8 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
     bulkDeactivate: async (a, input) => data(a, "/users/bulk-deactivate", input),
     bulkChangeRole: async (a, input) => data(a, "/users/bulk-change-role", input),
     changeOwnPassword: async (a, input) => json(a, "PUT", "/me/password", { body: body(input) }),
+    listApiKeys: async (a) => (await json<{ data: ApiKeyDTO[] }>(a, "GET", "/api-keys")).data,
+    createApiKey: async (a, input) => json(a, "POST", "/api-keys", { body: body(input) }),
+    revokeApiKey: async (a, id) => json(a, "DELETE", `/api-keys/${encodeURIComponent(parseInput(z.string(), id) || " ")}`),
   };
 }

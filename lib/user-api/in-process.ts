@@ -29,5 +29,8 @@ export function inProcessUserApi(core: () => Promise<UsersCore> = getUsersCore):
     bulkDeactivate: async (a, input) => (await core()).bulkDeactivate(a, input),
     bulkChangeRole: async (a, input) => (await core()).bulkChangeRole(a, input),
     changeOwnPassword: async (a, input) => (await core()).changeOwnPassword(a, input),
+    listApiKeys: async (a) => (await core()).listApiKeys(a),
+    createApiKey: async (a, input) => (await core()).createApiKey(a, input),
+    revokeApiKey: async (a, id) => (await core()).revokeApiKey(a, id),
   };
 }

@@ -43,6 +43,10 @@ export interface UserApi {
 
   // The acting person themselves
   changeOwnPassword(actor: Principal, input: unknown): Promise<Result<"changeOwnPassword">>;
+  /** Their own API keys (never a secret, except once in createApiKey's answer). */
+  listApiKeys(actor: Principal): Promise<Result<"listApiKeys">>;
+  createApiKey(actor: Principal, input: unknown): Promise<Result<"createApiKey">>;
+  revokeApiKey(actor: Principal, id: unknown): Promise<Result<"revokeApiKey">>;
 }
 
 /** The operations, for code that walks them all (the contract test, the transports). */

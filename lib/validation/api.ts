@@ -12,8 +12,9 @@ import type {
 } from "../users/types";
 import type { ErrorBody } from "../users/errors";
 import type { UserStats } from "../users/stats";
+import type { ApiKeyDTO, CreatedApiKey } from "../users/types";
 import type { AuditEventDTO } from "../users/timeline";
-import { BULK_OUTCOMES, ERROR_CODES, PROFILE_FIELDS, ROLES, STATUSES, type ProfileField } from "./enums";
+import { BULK_OUTCOMES, ERROR_CODES, PROFILE_FIELDS, ROLES, SCOPES, STATUSES, type ProfileField } from "./enums";
 
 const dateTime = z.iso.datetime({ offset: true });
 const nullableString = z.string().nullable();
@@ -118,6 +119,23 @@ export const auditEventDtoSchema = z.object({
   createdAt: dateTime,
 });
 
+export const apiKeyDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().meta({ description: "The visible start of the key, e.g. rk_1a2b3c4d5e6f" }),
+  scopes: z.array(z.enum(SCOPES)),
+  state: z.enum(["active", "expired", "revoked"]),
+  createdAt: dateTime,
+  lastUsedAt: dateTime.nullable(),
+  expiresAt: dateTime.nullable(),
+  revokedAt: dateTime.nullable(),
+});
+export const apiKeyListSchema = z.object({ data: z.array(apiKeyDtoSchema) });
+export const createdApiKeySchema = z.object({
+  key: apiKeyDtoSchema,
+  token: z.string().meta({ description: "The full key, shown once: send it as Authorization: Bearer <token>" }),
+});
+
 export const timelineResultSchema = z.object({ data: z.array(auditEventDtoSchema) });
 
 export const errorBodySchema = z
@@ -142,3 +160,5 @@ same<Same<z.infer<typeof createUserResultSchema>, CreateUserResult>>(true);
 same<Same<z.infer<typeof errorBodySchema>["error"], ErrorBody>>(true);
 same<Same<z.infer<typeof userStatsSchema>, UserStats>>(true);
 same<Same<z.infer<typeof auditEventDtoSchema>, AuditEventDTO>>(true);
+same<Same<z.infer<typeof apiKeyDtoSchema>, ApiKeyDTO>>(true);
+same<Same<z.infer<typeof createdApiKeySchema>, CreatedApiKey>>(true);

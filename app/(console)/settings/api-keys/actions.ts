@@ -1,10 +1,10 @@
 "use server";
 
-// The API keys page's server actions: thin wrappers over the core, which authorizes (your own
-// keys only, scopes within your role) and audits.
+// The API keys page's server actions: thin wrappers over the user API (lib/user-api), whose core
+// authorizes (your own keys only, scopes within your role) and audits.
 import { authedAction } from "@/lib/auth/action";
-import { getUsersCore } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 
-export const createApiKeyAction = authedAction(async (p, input: unknown) => (await getUsersCore()).createApiKey(p, input));
+export const createApiKeyAction = authedAction(async (p, input: unknown) => userApi().createApiKey(p, input));
 
-export const revokeApiKeyAction = authedAction(async (p, id: unknown) => (await getUsersCore()).revokeApiKey(p, id));
+export const revokeApiKeyAction = authedAction(async (p, id: unknown) => userApi().revokeApiKey(p, id));

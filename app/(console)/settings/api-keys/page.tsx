@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ApiKeysManager } from "@/components/api-keys/api-keys-manager";
 import { currentPrincipal, requireUser } from "@/lib/auth/session";
-import { getUsersCore } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 import { can, ROLE_SCOPES } from "@/lib/users/policy";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -12,7 +12,7 @@ export default async function ApiKeysPage() {
   const user = await requireUser();
   const principal = await currentPrincipal();
   const allowed = can({ role: user.role }, "api_keys:own");
-  const keys = allowed && principal ? await (await getUsersCore()).listApiKeys(principal) : [];
+  const keys = allowed && principal ? await userApi().listApiKeys(principal) : [];
   return (
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
