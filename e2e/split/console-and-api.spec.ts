@@ -45,7 +45,7 @@ test("list, invite, change a role and bulk delete through the API process", asyn
 
   // List: the seeded organization, searched.
   await page.goto("/users?q=acme.example&sort=email");
-  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
   await expect(usersTable(page).locator("tbody tr").first()).toBeVisible();
   await expect(page.getByRole("checkbox", { name: "Select admin@acme.example" })).toBeVisible();
 
