@@ -42,3 +42,7 @@ export const revokeInvitationAction = authedAction(async (p, id: unknown) =>
 export const copyInvitationLinkAction = authedAction(async (p, id: unknown) =>
   (await getUsersCore()).copyInvitationLink(p, id),
 );
+
+export const inviteUsersAction = authedAction(async (p, input: unknown) => (await getUsersCore()).invite(p, input));
+
+export const createUserAction = authedAction(async (p, input: unknown) => (await getUsersCore()).create(p, input));
