@@ -46,7 +46,9 @@ export function InvitationRowActions({ user, viewerRole }: { user: UserDTO; view
   };
 
   return (
-    <>
+    // React events bubble out of portals along the component tree: without this, a click in the
+    // menu or the confirmation would reach the row and open the user's drawer too.
+    <span className="contents" onClick={(e) => e.stopPropagation()}>
       {/* Not modal: a modal menu handing focus to the confirmation dialog can leave the page inert. */}
       <DropdownMenu.Root modal={false}>
         <DropdownMenu.Trigger
@@ -88,6 +90,6 @@ export function InvitationRowActions({ user, viewerRole }: { user: UserDTO; view
           </AlertDialog.Content>
         </AlertDialog.Portal>
       </AlertDialog.Root>
-    </>
+    </span>
   );
 }
