@@ -17,6 +17,7 @@ import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, usersSearchParams } from "@/lib/validation/users-search-params";
 import { FilterMenu } from "./filter-menu";
+import { InvitationRowActions } from "./invitation-row-actions";
 import { RoleCell } from "./role-cell";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
@@ -93,6 +94,12 @@ const columns: ColumnDef<Features, UserDTO>[] = [
   },
   { accessorKey: "lastLoginAt", header: "Last sign-in", cell: ({ row }) => <DateCell iso={row.original.lastLoginAt} /> },
   { accessorKey: "createdAt", header: "Created", cell: ({ row }) => <DateCell iso={row.original.createdAt} /> },
+  {
+    id: "actions",
+    enableHiding: false,
+    header: () => <span className="sr-only">Actions</span>,
+    cell: ({ row, table }) => <InvitationRowActions user={row.original} viewerRole={(table.options.meta as TableMeta).viewer.role} />,
+  },
 ];
 
 function DateCell({ iso }: { iso: string | null }) {

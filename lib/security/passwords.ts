@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { passwordIsEmail } from "../validation/users";
 
 // OWASP's argon2id baseline (m=19 MiB, t=2, p=1).
 // (algorithm 2 is Argon2id; the package exports it as an ambient const enum.)
@@ -34,10 +35,7 @@ const COMMON = new Set(
 export function commonPasswordProblem(password: string, email?: string): string | null {
   const lower = password.normalize("NFC").toLowerCase();
   if (COMMON.has(lower)) return "This password is too common; choose another";
-  if (email) {
-    const e = email.toLowerCase();
-    if (lower === e || lower === e.split("@")[0]) return "Do not use your email as your password";
-  }
+  if (email && passwordIsEmail(password, email)) return "Do not use your email as your password";
   return null;
 }
 

@@ -38,12 +38,43 @@ export const PASSWORD_MAX = 128;
 // included, is allowed, and nothing is ever truncated.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
 
+/**
+ * The rules of a password's shape, one list for the schema below and for the hints a form shows
+ * as you type, so the two cannot drift. Lengths count Unicode code points, not UTF-16 units.
+ */
+export const PASSWORD_RULES = [
+  {
+    id: "min",
+    label: `At least ${PASSWORD_MIN} characters`,
+    message: `Use at least ${PASSWORD_MIN} characters`,
+    test: (p: string) => [...p].length >= PASSWORD_MIN,
+  },
+  {
+    id: "max",
+    label: `At most ${PASSWORD_MAX} characters`,
+    message: `Use at most ${PASSWORD_MAX} characters`,
+    test: (p: string) => [...p].length <= PASSWORD_MAX,
+  },
+  {
+    id: "control",
+    label: "No control characters",
+    message: "Passwords cannot contain control characters",
+    test: (p: string) => !CONTROL_RE.test(p),
+  },
+] as const;
+
 /** The shape of a password (the common-password list is checked on the server). */
-export const passwordSchema = z
-  .string({ error: "Enter a password" })
-  .refine((p) => [...p].length >= PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
-  .refine((p) => [...p].length <= PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`)
-  .refine((p) => !CONTROL_RE.test(p), "Passwords cannot contain control characters");
+export const passwordSchema = PASSWORD_RULES.reduce(
+  (schema, rule) => schema.refine(rule.test, rule.message),
+  z.string({ error: "Enter a password" }),
+);
+
+/** True when a password is the email address or its local part (refused by the policy). */
+export function passwordIsEmail(password: string, email: string): boolean {
+  const p = password.normalize("NFC").toLowerCase();
+  const e = email.trim().toLowerCase();
+  return e !== "" && (p === e || p === e.split("@")[0]);
+}
 
 export const nameSchema = z
   .string()

@@ -43,3 +43,7 @@ export const revokeInvitationAction = authedAction(async (p, id: unknown) =>
 export const copyInvitationLinkAction = authedAction(async (p, id: unknown) =>
   userApi().copyInvitationLink(p, id),
 );
+
+export const inviteUsersAction = authedAction(async (p, input: unknown) => (await getUsersCore()).invite(p, input));
+
+export const createUserAction = authedAction(async (p, input: unknown) => (await getUsersCore()).create(p, input));

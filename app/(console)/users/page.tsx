@@ -5,6 +5,7 @@ import { UsersStats } from "@/components/users/users-stats";
 import { UsersTable } from "@/components/users/users-table";
 import { currentPrincipal } from "@/lib/auth/session";
 import { UserDrawer } from "@/components/users/user-drawer";
+import { UsersDialogs } from "@/components/users/users-dialogs";
 import { can } from "@/lib/users/policy";
 import { RosterError, type Principal } from "@/lib/users";
 import { userApi } from "@/lib/user-api";
@@ -36,7 +37,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const [stats, drawer] = await Promise.all([api.stats(principal), loadDrawer(principal, params.user)]);
   return (
     <main>
-      <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
+        <UsersDialogs viewerRole={principal.role} />
+      </div>
       <UsersStats stats={stats} />
       <UsersTable result={result} viewer={{ userId: principal.userId, role: principal.role }} />
       {drawer ? <UserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
