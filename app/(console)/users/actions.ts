@@ -44,6 +44,6 @@ export const copyInvitationLinkAction = authedAction(async (p, id: unknown) =>
   userApi().copyInvitationLink(p, id),
 );
 
-export const inviteUsersAction = authedAction(async (p, input: unknown) => (await getUsersCore()).invite(p, input));
+export const inviteUsersAction = authedAction(async (p, input: unknown) => userApi().invite(p, input));
 
-export const createUserAction = authedAction(async (p, input: unknown) => (await getUsersCore()).create(p, input));
+export const createUserAction = authedAction(async (p, input: unknown) => userApi().create(p, input));
