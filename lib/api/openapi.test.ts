@@ -25,7 +25,8 @@ function handlers(): string[] {
   });
 }
 
-describe("the OpenAPI document", () => {
+// The validator takes seconds over the whole document on a loaded machine.
+describe("the OpenAPI document", { timeout: 30_000 }, () => {
   const doc = openApiDocument() as {
     openapi: string;
     paths: Record<string, Record<string, { responses: Record<string, unknown>; "x-required-scope": string }>>;
