@@ -6,6 +6,7 @@ import {
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -131,6 +132,28 @@ export const apiKeys = pgTable(
     revokedAt: ts("revoked_at"),
   },
   (t) => [uniqueIndex("api_keys_prefix_uq").on(t.prefix), index("api_keys_user").on(t.userId)],
+);
+
+/**
+ * Idempotency-Key records of create and invite requests: a retried request with the same key
+ * (per user) and the same body gets the first response instead of creating again. One-time
+ * secrets (temporary passwords, invitation links) are never stored here.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    operation: text("operation").notNull(),
+    /** SHA-256 of the operation and its parsed input (passwords left out). */
+    fingerprint: text("fingerprint").notNull(),
+    response: jsonb("response").$type<unknown>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_keys_expires").on(t.expiresAt)],
 );
 
 /** Append-only. No foreign keys to users: events outlive the people they name. */

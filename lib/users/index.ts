@@ -7,6 +7,7 @@ import { getDatabase, type Db } from "../db/client";
 import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
 import { RosterError } from "./errors";
 import { authenticate, authenticateExternal, sessionUser } from "./auth";
+import { authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from "./api-keys";
 import { bulkChangeRole, bulkDeactivate, bulkDelete } from "./bulk";
 import {
   createUser,
@@ -36,6 +37,7 @@ import type { Principal } from "./types";
 export * from "./types";
 export { RosterError, toErrorBody } from "./errors";
 export { SIGN_IN_FAILED, type SignedIn } from "./auth";
+export { IDEMPOTENCY_TTL_HOURS, type IdempotencyOptions } from "./idempotency";
 
 type Bound<F> = F extends (deps: CoreDeps, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -95,6 +97,10 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     copyInvitationLink: mutation("invitation.link_copied", (d: CoreDeps, principal: Principal, ref: unknown) =>
       resendInvitation(d, principal, ref, { send: false }),
     ),
+    createApiKey: mutation("api_key.created", createApiKey),
+    listApiKeys: bind(listApiKeys),
+    revokeApiKey: mutation("api_key.revoked", revokeApiKey),
+    authenticateApiKey: bind(authenticateApiKey),
     authenticate: bind(authenticate),
     authenticateExternal: bind(authenticateExternal),
     sessionUser: bind(sessionUser),

@@ -28,6 +28,7 @@ import {
 import { checkPasswordPolicy } from "./lifecycle";
 import { findUser } from "./list";
 import { canGrant, canManageInvitationOf } from "./policy";
+import { idempotent, type IdempotencyOptions } from "./idempotency";
 import { findLiveToken, issueToken, revokePendingTokens, tokenLink } from "./tokens";
 import type { BulkItemResult, CreateUserResult, Principal, UserDTO } from "./types";
 
@@ -170,34 +171,49 @@ export async function createUser(
   deps: CoreDeps,
   principal: Principal,
   input: unknown,
+  opts: IdempotencyOptions = {},
 ): Promise<CreateUserResult> {
   const v = parseInput(createUserSchema, input);
   const mode: AccountOptions["mode"] = v.password !== undefined ? "password" : (v.inviteMode ?? "email_link");
   return mutate(deps, principal, "user.created", { email: v.email, input: v.email }, async (tx, actor, now) => {
     authorize(actor, "users:create");
     if (!canGrant(actor.role, v.role)) throw forbidden(`You cannot grant the ${v.role} role`);
-    if (v.password !== undefined) checkPasswordPolicy(v.password, v.email);
-    const { email, name, isDeveloper, role, password, mustChangePassword } = v;
-    const profile = Object.fromEntries(
-      Object.entries(v).filter(([k]) => PROFILE_KEYS.has(k)),
-    ) as NewAccount["profile"];
-    const { created } = await createAccounts(
-      tx,
-      deps,
-      actor,
-      [{ input: email, email, name, isDeveloper, profile }],
-      { role, mode, password, mustChangePassword },
-      now,
-    );
-    const c = created[0];
-    if (!c) throw new RosterError("CONFLICT", TAKEN, { email: [TAKEN] });
-    const inv = await latestInvitations(tx, [c.row.id]);
-    return {
-      user: toUserDTO(c.row, inv.get(c.row.id), now),
-      ...(mode === "none" ? { invitationLink: c.link } : {}),
-      ...(c.temporaryPassword ? { temporaryPassword: c.temporaryPassword } : {}),
-    };
+    return idempotent(tx, actor, opts, "user.create", v, now, () => createOne(tx, deps, actor, v, mode, now), withoutSecrets);
   });
+}
+
+/** What an Idempotency-Key record keeps of a create: never a temporary password or a link. */
+const withoutSecrets = (r: CreateUserResult): CreateUserResult => ({ user: r.user });
+
+async function createOne(
+  tx: Db,
+  deps: CoreDeps,
+  actor: Actor,
+  v: z.output<typeof createUserSchema>,
+  mode: AccountOptions["mode"],
+  now: Date,
+): Promise<CreateUserResult> {
+  if (v.password !== undefined) checkPasswordPolicy(v.password, v.email);
+  const { email, name, isDeveloper, role, password, mustChangePassword } = v;
+  const profile = Object.fromEntries(
+    Object.entries(v).filter(([k]) => PROFILE_KEYS.has(k)),
+  ) as NewAccount["profile"];
+  const { created } = await createAccounts(
+    tx,
+    deps,
+    actor,
+    [{ input: email, email, name, isDeveloper, profile }],
+    { role, mode, password, mustChangePassword },
+    now,
+  );
+  const c = created[0];
+  if (!c) throw new RosterError("CONFLICT", TAKEN, { email: [TAKEN] });
+  const inv = await latestInvitations(tx, [c.row.id]);
+  return {
+    user: toUserDTO(c.row, inv.get(c.row.id), now),
+    ...(mode === "none" ? { invitationLink: c.link } : {}),
+    ...(c.temporaryPassword ? { temporaryPassword: c.temporaryPassword } : {}),
+  };
 }
 
 const PROFILE_KEYS = new Set<string>([
@@ -212,50 +228,63 @@ export async function inviteUsers(
   deps: CoreDeps,
   principal: Principal,
   input: unknown,
+  opts: IdempotencyOptions = {},
 ): Promise<BulkItemResult[]> {
   const v = parseInput(inviteUsersSchema, input);
   return mutate(deps, principal, "user.invited", { input: v.emails.join(",").slice(0, 320) }, async (tx, actor, now) => {
     authorize(actor, "users:create");
     if (!canGrant(actor.role, v.role)) throw forbidden(`You cannot grant the ${v.role} role`);
-    const results: BulkItemResult[] = [];
-    const seen = new Set<string>();
-    const fresh: NewAccount[] = [];
-    for (const raw of v.emails) {
-      const parsed = emailSchema.safeParse(raw);
-      if (!parsed.success) {
-        results.push({ input: raw, outcome: "failed", code: "VALIDATION", message: parsed.error.issues[0]?.message });
-        continue;
-      }
-      const key = emailKey(parsed.data);
-      if (seen.has(key)) {
-        results.push({ input: raw, email: parsed.data, outcome: "skipped", code: "DUPLICATE", message: "Already in this list" });
-        continue;
-      }
-      seen.add(key);
-      results.push({ input: raw, email: parsed.data, outcome: "invited" });
-      fresh.push({ input: raw, email: parsed.data, name: v.name });
-    }
-    const { created } = await createAccounts(tx, deps, actor, fresh, { role: v.role, mode: v.inviteMode }, now);
-    const byKey = new Map(created.map((c) => [c.row.emailKey, c]));
-    const refusals: ReturnType<typeof auditRow>[] = [];
-    for (const r of results) {
-      if (r.outcome !== "invited") continue;
-      const c = byKey.get(emailKey(r.email!));
-      if (!c) {
-        Object.assign(r, { outcome: "skipped", code: "CONFLICT", message: TAKEN });
-        refusals.push(
-          auditRow(actor, { action: "user.invited", outcome: "refused", target: { id: null, email: r.email! }, changes: { code: "CONFLICT", message: TAKEN } }, now),
-        );
-        continue;
-      }
-      r.userId = c.row.id;
-      r.email = c.row.email;
-      if (v.inviteMode === "none") r.invitationLink = c.link;
-      if (c.temporaryPassword) r.temporaryPassword = c.temporaryPassword;
-    }
-    if (refusals.length) await tx.insert(auditEvents).values(refusals);
-    return results;
+    return idempotent(tx, actor, opts, "user.invite", v, now, () => inviteMany(tx, deps, actor, v, now), (results) =>
+      results.map(({ invitationLink: _link, temporaryPassword: _password, ...rest }) => rest),
+    );
   });
+}
+
+async function inviteMany(
+  tx: Db,
+  deps: CoreDeps,
+  actor: Actor,
+  v: z.output<typeof inviteUsersSchema>,
+  now: Date,
+): Promise<BulkItemResult[]> {
+  const results: BulkItemResult[] = [];
+  const seen = new Set<string>();
+  const fresh: NewAccount[] = [];
+  for (const raw of v.emails) {
+    const parsed = emailSchema.safeParse(raw);
+    if (!parsed.success) {
+      results.push({ input: raw, outcome: "failed", code: "VALIDATION", message: parsed.error.issues[0]?.message });
+      continue;
+    }
+    const key = emailKey(parsed.data);
+    if (seen.has(key)) {
+      results.push({ input: raw, email: parsed.data, outcome: "skipped", code: "DUPLICATE", message: "Already in this list" });
+      continue;
+    }
+    seen.add(key);
+    results.push({ input: raw, email: parsed.data, outcome: "invited" });
+    fresh.push({ input: raw, email: parsed.data, name: v.name });
+  }
+  const { created } = await createAccounts(tx, deps, actor, fresh, { role: v.role, mode: v.inviteMode }, now);
+  const byKey = new Map(created.map((c) => [c.row.emailKey, c]));
+  const refusals: ReturnType<typeof auditRow>[] = [];
+  for (const r of results) {
+    if (r.outcome !== "invited") continue;
+    const c = byKey.get(emailKey(r.email!));
+    if (!c) {
+      Object.assign(r, { outcome: "skipped", code: "CONFLICT", message: TAKEN });
+      refusals.push(
+        auditRow(actor, { action: "user.invited", outcome: "refused", target: { id: null, email: r.email! }, changes: { code: "CONFLICT", message: TAKEN } }, now),
+      );
+      continue;
+    }
+    r.userId = c.row.id;
+    r.email = c.row.email;
+    if (v.inviteMode === "none") r.invitationLink = c.link;
+    if (c.temporaryPassword) r.temporaryPassword = c.temporaryPassword;
+  }
+  if (refusals.length) await tx.insert(auditEvents).values(refusals);
+  return results;
 }
 
 const refSchema = z.string().trim().min(1, "Name a user").max(320);

@@ -15,6 +15,8 @@ export interface Principal {
   /** API keys: the scopes granted; the effective rights are role ∩ scopes. */
   scopes?: readonly Scope[];
   apiKeyId?: string;
+  /** The key's visible prefix, for logs (never the secret). */
+  apiKeyPrefix?: string;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -94,4 +96,26 @@ export interface CreateUserResult {
   user: UserDTO;
   invitationLink?: string;
   temporaryPassword?: string;
+}
+
+export type ApiKeyState = "active" | "expired" | "revoked";
+
+/** What leaves the core about an API key: never its secret or hash. */
+export interface ApiKeyDTO {
+  id: string;
+  name: string;
+  /** The visible start of the key, e.g. rk_1a2b3c4d5e6f. */
+  prefix: string;
+  scopes: Scope[];
+  state: ApiKeyState;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreatedApiKey {
+  key: ApiKeyDTO;
+  /** The full key (`<prefix>_<secret>`): shown once, never stored. */
+  token: string;
 }
