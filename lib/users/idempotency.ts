@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import { idempotencyKeys } from "../db/schema";
 import { sha256 } from "../security/tokens";
-import { parseInput, RosterError } from "./errors";
+import { RosterError } from "./errors";
 import type { Actor } from "./context";
 
 /** How long a key is remembered; after that the same key starts a new request. */
@@ -64,7 +64,12 @@ export async function idempotent<T>(
   stored: (result: T) => T,
 ): Promise<T> {
   if (opts.idempotencyKey === undefined) return run();
-  const key = parseInput(idempotencyKeySchema, opts.idempotencyKey);
+  const parsed = idempotencyKeySchema.safeParse(opts.idempotencyKey);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]!.message;
+    throw new RosterError("VALIDATION", message, { [FIELD]: [message] });
+  }
+  const key = parsed.data;
   const print = fingerprint(operation, input);
   const [prior] = await tx
     .select()
