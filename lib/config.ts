@@ -20,6 +20,12 @@ const schema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   OIDC_NAME: z.string().max(60).default("single sign-on"),
   BULK_CHUNK_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: "API_RATE_LIMIT_PER_MINUTE must be a whole number" })
+    .int("API_RATE_LIMIT_PER_MINUTE must be a whole number")
+    .min(1)
+    .max(1_000_000)
+    .default(600),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import type { Role } from "../validation/enums";
 import {
   changeOwnPasswordSchema,
   changeRoleSchema,
+  patchUserSchema,
   resetPasswordSchema,
   setPasswordSchema,
   updateUserSchema,
@@ -89,55 +90,75 @@ function diff(before: UserRow, after: Partial<UserRow>): Record<string, { old: u
 /** Edits name, profile fields and the developer flag. */
 export async function updateUser(deps: CoreDeps, principal: Principal, ref: unknown, input: unknown) {
   const id = parseInput(refSchema, ref);
-  const { expectedVersion, ...patch } = parseInput(updateUserSchema, input);
-  return mutate(deps, principal, "user.updated", { id, input: id }, async (tx, actor, now) => {
-    authorize(actor, "users:edit");
-    const target = await findUser(tx, actor, id, true);
-    if (!canEditTarget(actor.role, target.role)) {
-      throw forbidden(`${cap(actor.role)}s can edit members only`);
-    }
-    checkVersion(target, expectedVersion);
-    const changes = diff(target, patch);
-    if (Object.keys(changes).length === 0) return dto(tx, target, now);
-    const [row] = await tx
-      .update(users)
-      .set({ ...patch, ...touch(now) })
-      .where(eq(users.id, target.id))
-      .returning();
-    await audit(tx, actor, { action: "user.updated", target: row!, changes }, now);
-    return dto(tx, row!, now);
-  });
+  return applyPatch(deps, principal, id, parseInput(updateUserSchema, input));
 }
 
 /** Changes a user's role: never your own, never above your own, never the last admin. */
 export async function changeRole(deps: CoreDeps, principal: Principal, ref: unknown, input: unknown) {
   const id = parseInput(refSchema, ref);
-  const { role, expectedVersion } = parseInput(changeRoleSchema, input);
-  return mutate(deps, principal, "user.role_changed", { id, input: id }, async (tx, actor, now) => {
-    authorize(actor, "users:change_role");
+  return applyPatch(deps, principal, id, parseInput(changeRoleSchema, input));
+}
+
+/**
+ * PATCH of the API: profile fields and/or the role in one transaction, with every guard of
+ * both an edit and a role change (a manager sending `role` is FORBIDDEN, SECURITY 1).
+ */
+export async function patchUser(deps: CoreDeps, principal: Principal, ref: unknown, input: unknown) {
+  const id = parseInput(refSchema, ref);
+  return applyPatch(deps, principal, id, parseInput(patchUserSchema, input));
+}
+
+async function applyPatch(
+  deps: CoreDeps,
+  principal: Principal,
+  id: string,
+  input: { role?: Role; expectedVersion?: number } & Partial<Record<string, unknown>>,
+) {
+  const { role, expectedVersion, ...patch } = input;
+  const edits = Object.keys(patch).length > 0;
+  const action = edits || role === undefined ? "user.updated" : "user.role_changed";
+  return mutate(deps, principal, action, { id, input: id }, async (tx, actor, now) => {
+    if (edits) authorize(actor, "users:edit");
+    if (role !== undefined) authorize(actor, "users:change_role");
     const target = await findUser(tx, actor, id, true);
+    if (edits && !canEditTarget(actor.role, target.role)) {
+      throw forbidden(`${cap(actor.role)}s can edit members only`);
+    }
     checkVersion(target, expectedVersion);
-    if (!canGrant(actor.role, role)) throw forbidden(`You cannot grant the ${role} role`);
-    const block = lifecycleBlock(
-      actor,
-      target,
-      role === "admin" ? null : await adminsLeftWithout(tx, actor, target),
-    );
-    if (block) throw block;
-    if (target.role === role) return dto(tx, target, now);
-    const [row] = await tx
-      .update(users)
-      .set({ role, ...touchAndEndSessions(now) })
-      .where(eq(users.id, target.id))
-      .returning();
-    await revokeKeysAbove(tx, target.id, role, now);
-    await audit(
-      tx,
-      actor,
-      { action: "user.role_changed", target: row!, changes: { role: { old: target.role, new: role } } },
-      now,
-    );
-    return dto(tx, row!, now);
+    if (role !== undefined) {
+      if (!canGrant(actor.role, role)) throw forbidden(`You cannot grant the ${role} role`);
+      const block = lifecycleBlock(
+        actor,
+        target,
+        role === "admin" ? null : await adminsLeftWithout(tx, actor, target),
+      );
+      if (block) throw block;
+    }
+    let row = target;
+    const changes = diff(target, patch as Partial<UserRow>);
+    if (Object.keys(changes).length > 0) {
+      [row] = (await tx
+        .update(users)
+        .set({ ...patch, ...touch(now) })
+        .where(eq(users.id, target.id))
+        .returning()) as [UserRow];
+      await audit(tx, actor, { action: "user.updated", target: row, changes }, now);
+    }
+    if (role !== undefined && target.role !== role) {
+      [row] = (await tx
+        .update(users)
+        .set({ role, ...touchAndEndSessions(now) })
+        .where(eq(users.id, target.id))
+        .returning()) as [UserRow];
+      await revokeKeysAbove(tx, target.id, role, now);
+      await audit(
+        tx,
+        actor,
+        { action: "user.role_changed", target: row, changes: { role: { old: target.role, new: role } } },
+        now,
+      );
+    }
+    return dto(tx, row, now);
   });
 }
 

@@ -179,6 +179,18 @@ export const changeRoleSchema = z.strictObject({
   expectedVersion: versionSchema.optional(),
 });
 
+/** PATCH /api/v1/users/{id}: profile fields and/or the role, in one request. */
+export const patchUserSchema = z
+  .strictObject({
+    role: roleSchema.optional(),
+    name: nameSchema.optional(),
+    isDeveloper: z.boolean().optional(),
+    expectedVersion: versionSchema.optional(),
+    ...profileSchema.shape,
+  })
+  .refine((v) => Object.keys(v).some((k) => k !== "expectedVersion"), "Nothing to update");
+export type PatchUserInput = z.input<typeof patchUserSchema>;
+
 export const setPasswordSchema = z
   .strictObject({
     password: passwordSchema,
