@@ -66,7 +66,8 @@ export function apiHandler<P = Record<string, never>>(body: Body<P>, opts: { pub
     let rate: RateDecision | null = null;
     let response: Response;
     try {
-      const core = await getUsersCore();
+      // Public routes (the OpenAPI document) need no database at all.
+      const core = opts.public ? (undefined as unknown as UsersCore) : await getUsersCore();
       if (!opts.public) {
         principal = await authenticateRequest(core, request);
         const limiter = await apiLimiter();
