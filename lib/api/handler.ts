@@ -42,8 +42,7 @@ function errorResponse(err: unknown, requestId: string): { response: Response; e
   const status = err instanceof BodyError ? err.httpStatus : ERROR_HTTP_STATUS[error.code];
   const headers = new Headers();
   if (error.code === "UNAUTHENTICATED") headers.set("www-authenticate", 'Bearer realm="roster"');
-  const { requestId: _id, ...rest } = error;
-  return { response: Response.json({ error: { ...rest, requestId } }, { status, headers }), error };
+  return { response: Response.json({ error }, { status, headers }), error };
 }
 
 function setRateHeaders(headers: Headers, d: RateDecision) {

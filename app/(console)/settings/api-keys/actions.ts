@@ -1,0 +1,10 @@
+"use server";
+
+// The API keys page's server actions: thin wrappers over the core, which authorizes (your own
+// keys only, scopes within your role) and audits.
+import { authedAction } from "@/lib/auth/action";
+import { getUsersCore } from "@/lib/users";
+
+export const createApiKeyAction = authedAction(async (p, input: unknown) => (await getUsersCore()).createApiKey(p, input));
+
+export const revokeApiKeyAction = authedAction(async (p, id: unknown) => (await getUsersCore()).revokeApiKey(p, id));
