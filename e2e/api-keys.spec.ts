@@ -2,6 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD } from "../playwright.config";
 
+// Each test signs in, runs axe twice and round-trips the API: slower than the default budget.
+test.describe.configure({ timeout: 120_000 });
+
 async function signIn(page: Page, email = "admin@acme.example") {
   await page.goto("/sign-in");
   await page.getByRole("textbox", { name: "Email" }).fill(email);
