@@ -20,6 +20,8 @@ const SCOPE_HELP: Record<Scope, string> = {
   "audit:read": "read the audit log",
 };
 
+const STATE_LABELS: Record<ApiKeyDTO["state"], string> = { active: "Active", expired: "Expired", revoked: "Revoked" };
+
 const button =
   "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
 const primary =
@@ -172,7 +174,7 @@ export function ApiKeysManager({ keys, scopes }: { keys: ApiKeyDTO[]; scopes: Sc
                     <td className="py-2 pr-4">{when(k.createdAt)}</td>
                     <td className="py-2 pr-4">{when(k.lastUsedAt)}</td>
                     <td className="py-2 pr-4">{when(k.expiresAt)}</td>
-                    <td className="py-2 pr-4 capitalize">{k.state}</td>
+                    <td className="py-2 pr-4">{STATE_LABELS[k.state]}</td>
                     <td className="py-2">
                       {k.state === "active" ? (
                         <ConfirmButton

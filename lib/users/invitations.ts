@@ -234,11 +234,19 @@ export async function inviteUsers(
   return mutate(deps, principal, "user.invited", { input: v.emails.join(",").slice(0, 320) }, async (tx, actor, now) => {
     authorize(actor, "users:create");
     if (!canGrant(actor.role, v.role)) throw forbidden(`You cannot grant the ${v.role} role`);
-    return idempotent(tx, actor, opts, "user.invite", v, now, () => inviteMany(tx, deps, actor, v, now), (results) =>
-      results.map(({ invitationLink: _link, temporaryPassword: _password, ...rest }) => rest),
+    return idempotent(tx, actor, opts, "user.invite", v, now, () => inviteMany(tx, deps, actor, v, now), withoutLinks,
     );
   });
 }
+
+/** What an Idempotency-Key record keeps of an invite: the outcomes, never a link or password. */
+const withoutLinks = (results: BulkItemResult[]): BulkItemResult[] =>
+  results.map((r) => {
+    const kept = { ...r };
+    delete kept.invitationLink;
+    delete kept.temporaryPassword;
+    return kept;
+  });
 
 async function inviteMany(
   tx: Db,

@@ -1,7 +1,7 @@
 "use server";
 
-// The API keys page's server actions: thin wrappers over the user API (lib/user-api), whose core
-// authorizes (your own keys only, scopes within your role) and audits.
+// The API keys page's server actions: thin wrappers over the core, which authorizes (your own
+// keys only, scopes within your role) and audits.
 import { authedAction } from "@/lib/auth/action";
 import { userApi } from "@/lib/user-api";
 
