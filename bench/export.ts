@@ -27,6 +27,8 @@ const USAGE = `usage: npm run bench:export -- [options]
   --slug NAME      the large organization's slug (default "large", the one db:seed makes)
   --data-dir DIR   where the PGlite bench database is kept and reused (default .roster/bench)
   --out DIR        also write each file to DIR (through a file stream, with backpressure)
+  --runner R       node (default): each export runs in plain Node, the bench bundled by esbuild;
+                   tsx: under tsx, whose loader thread adds ~75 MB of RSS of its own
 Database: BENCH_DATABASE_URL (Postgres; created if missing, seeded once and reused), else PGlite
 in DIR/pglite-N (seeded once, reused; the list bench uses the same one).`;
 
@@ -38,6 +40,7 @@ const { values: opt } = parseArgs({
     slug: { type: "string", default: "large" },
     "data-dir": { type: "string", default: path.join(".roster", "bench") },
     out: { type: "string" },
+    runner: { type: "string", default: "node" },
     child: { type: "string" }, // internal: run one export (the format) and report as JSON
     help: { type: "boolean", short: "h", default: false },
   },
@@ -51,6 +54,7 @@ const SLUG = opt.slug!;
 const SORT = opt.sort as UserSort;
 const FORMATS = opt.formats!.split(",").map((f) => f.trim()) as ExportFormat[];
 if (!FORMATS.every((f) => (EXPORT_FORMATS as readonly string[]).includes(f))) throw new Error(USAGE);
+if (!["node", "tsx"].includes(opt.runner!)) throw new Error(USAGE);
 if (!USER_SORTS.includes(SORT)) throw new Error(`--sort must be one of ${USER_SORTS.join(", ")}`);
 const PG_URL = process.env.BENCH_DATABASE_URL;
 const PGLITE_DIR = pgliteDir(opt["data-dir"]!, N);
@@ -150,9 +154,33 @@ async function child(format: ExportFormat): Promise<void> {
   }
 }
 
-function runChild(format: ExportFormat): Promise<Result> {
+/**
+ * The child runs as plain JavaScript: this file and the app's modules bundled by esbuild
+ * (packages left to Node), run by `node --conditions=react-server`. Under tsx the child would
+ * also carry tsx's loader (a second V8 isolate on a worker thread) and its transforms: +70-80 MB
+ * of RSS that no server has. `--runner tsx` measures it that way anyway.
+ */
+async function childCommand(): Promise<string[]> {
+  if (opt.runner === "tsx") return [...process.execArgv, process.argv[1]!];
+  const { build } = await import("esbuild");
+  const outfile = path.resolve(opt["data-dir"]!, "export-child.mjs");
+  await build({
+    entryPoints: [process.argv[1]!],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    conditions: ["react-server"],
+    logLevel: "error",
+  });
+  return ["--conditions=react-server", outfile];
+}
+
+function runChild(command: string[], format: ExportFormat): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), "--child", format];
+    const args = [...command, ...process.argv.slice(2), "--child", format];
     const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -169,7 +197,7 @@ function runChild(format: ExportFormat): Promise<Result> {
 // The parent: seed once, then one child per format.
 
 async function main() {
-  console.log(`bench:export — ${fmtN(N)} users, sort ${SORT}, batches of ${fmtN(EXPORT_BATCH_SIZE)}, node ${process.version}, ${new Date().toISOString()}, ${load()}`);
+  console.log(`bench:export — ${fmtN(N)} users, sort ${SORT}, batches of ${fmtN(EXPORT_BATCH_SIZE)}, child under ${opt.runner}, node ${process.version}, ${new Date().toISOString()}, ${load()}`);
   const fresh = !PG_URL && !existsSync(path.join(PGLITE_DIR, "PG_VERSION"));
   const database = await open();
   let total: number;
@@ -185,9 +213,10 @@ async function main() {
     `${pad("format", 8)}${lpad("rows", 12)}${lpad("size", 11)}${lpad("time", 9)}${lpad("rows/s", 10)}` +
       `${lpad("1st byte", 10)}${lpad("RSS before", 12)}${lpad("peak RSS", 10)}${lpad("growth", 8)}${lpad("peak heap", 11)}   goal: peak RSS ≤ ${MEMORY_GOAL_MB} MB`,
   );
+  const command = await childCommand();
   let ok = true;
   for (const format of FORMATS) {
-    const r = await runChild(format);
+    const r = await runChild(command, format);
     const complete = r.rows === r.expected;
     const fits = r.peakRssMb <= MEMORY_GOAL_MB;
     ok &&= complete && fits;
