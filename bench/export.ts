@@ -163,7 +163,8 @@ async function child(format: ExportFormat): Promise<void> {
 async function childCommand(): Promise<string[]> {
   if (opt.runner === "tsx") return [...process.execArgv, process.argv[1]!];
   const { build } = await import("esbuild");
-  const outfile = path.resolve(opt["data-dir"]!, "export-child.mjs");
+  // Inside the project, so that Node finds the packages in its node_modules.
+  const outfile = path.resolve(".roster", "bench-export-child.mjs");
   await build({
     entryPoints: [process.argv[1]!],
     outfile,
