@@ -14,14 +14,11 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { and, eq, sql } from "drizzle-orm";
-import pg from "pg";
-import { openDatabase, queryRows, type Database } from "../lib/db/client";
-import { users } from "../lib/db/schema";
-import { seedLarge } from "../lib/db/seed";
+import { openDatabase, type Database } from "../lib/db/client";
 import { createUsersCore, type Principal } from "../lib/users";
 import { EXPORT_BATCH_SIZE } from "../lib/users/export";
 import { EXPORT_FORMATS, USER_SORTS, type ExportFormat, type UserSort } from "../lib/validation/enums";
+import { activeAdmin as findAdmin, createDatabaseIfMissing, ensureSeeded, fmtN, load, lpad, orgIdOf, orgTotal, pad, parseUsers, pgliteDir } from "./lib";
 
 const USAGE = `usage: npm run bench:export -- [options]
   --users N        users in the large organization (default 1000000)
@@ -30,6 +27,8 @@ const USAGE = `usage: npm run bench:export -- [options]
   --slug NAME      the large organization's slug (default "large", the one db:seed makes)
   --data-dir DIR   where the PGlite bench database is kept and reused (default .roster/bench)
   --out DIR        also write each file to DIR (through a file stream, with backpressure)
+  --runner R       node (default): each export runs in plain Node, the bench bundled by esbuild;
+                   tsx: under tsx, whose loader thread adds ~75 MB of RSS of its own
 Database: BENCH_DATABASE_URL (Postgres; created if missing, seeded once and reused), else PGlite
 in DIR/pglite-N (seeded once, reused; the list bench uses the same one).`;
 
@@ -41,6 +40,7 @@ const { values: opt } = parseArgs({
     slug: { type: "string", default: "large" },
     "data-dir": { type: "string", default: path.join(".roster", "bench") },
     out: { type: "string" },
+    runner: { type: "string", default: "node" },
     child: { type: "string" }, // internal: run one export (the format) and report as JSON
     help: { type: "boolean", short: "h", default: false },
   },
@@ -49,21 +49,18 @@ if (opt.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const N = Number(opt.users!.replace(/[_,]/g, ""));
+const N = parseUsers(opt.users!, 1);
 const SLUG = opt.slug!;
 const SORT = opt.sort as UserSort;
 const FORMATS = opt.formats!.split(",").map((f) => f.trim()) as ExportFormat[];
-if (!Number.isInteger(N) || N < 1) throw new Error("--users must be a whole number ≥ 1");
 if (!FORMATS.every((f) => (EXPORT_FORMATS as readonly string[]).includes(f))) throw new Error(USAGE);
+if (!["node", "tsx"].includes(opt.runner!)) throw new Error(USAGE);
 if (!USER_SORTS.includes(SORT)) throw new Error(`--sort must be one of ${USER_SORTS.join(", ")}`);
 const PG_URL = process.env.BENCH_DATABASE_URL;
-const PGLITE_DIR = path.resolve(opt["data-dir"]!, `pglite-${N}`);
+const PGLITE_DIR = pgliteDir(opt["data-dir"]!, N);
 const MEMORY_GOAL_MB = 300;
 
-const fmtN = (n: number) => n.toLocaleString("en-US");
 const mb = (bytes: number) => bytes / 1024 / 1024;
-const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
 
 async function open(): Promise<Database> {
   if (PG_URL) {
@@ -74,50 +71,10 @@ async function open(): Promise<Database> {
   return openDatabase({ kind: "pglite", dataDir: PGLITE_DIR });
 }
 
-async function createDatabaseIfMissing(url: string) {
-  const u = new URL(url);
-  const name = decodeURIComponent(u.pathname.slice(1));
-  const maintenance = new URL(url);
-  maintenance.pathname = "/postgres";
-  const c = new pg.Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 3000 });
-  await c.connect();
-  try {
-    const { rowCount } = await c.query("select 1 from pg_database where datname = $1", [name]);
-    if (!rowCount) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`will not create a database named ${JSON.stringify(name)}`);
-      await c.query(`create database ${name}`);
-      console.log(`  created database ${name}`);
-    }
-  } finally {
-    await c.end();
-  }
-}
-
 async function activeAdmin(database: Database): Promise<{ principal: Principal; total: number }> {
-  const { db } = database;
-  const [org] = await queryRows<{ id: string }>(db, sql`select id from organizations where slug = ${SLUG}`);
-  if (!org) throw new Error(`no organization "${SLUG}"`);
-  const [admin] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.orgId, org.id), eq(users.role, "admin"), eq(users.status, "active")))
-    .limit(1);
-  if (!admin) throw new Error(`organization "${SLUG}" has no active admin`);
-  const [{ n: total } = { n: 0 }] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from users where org_id = ${org.id}`,
-  );
-  return {
-    total,
-    principal: {
-      kind: "session",
-      userId: admin.id,
-      orgId: org.id,
-      email: admin.email,
-      role: admin.role,
-      sessionVersion: admin.sessionVersion,
-    },
-  };
+  const orgId = await orgIdOf(database.db, SLUG);
+  const { principal } = await findAdmin(database.db, orgId, SLUG);
+  return { principal, total: await orgTotal(database.db, orgId) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,9 +154,34 @@ async function child(format: ExportFormat): Promise<void> {
   }
 }
 
-function runChild(format: ExportFormat): Promise<Result> {
+/**
+ * The child runs as plain JavaScript: this file and the app's modules bundled by esbuild
+ * (packages left to Node), run by `node --conditions=react-server`. Under tsx the child would
+ * also carry tsx's loader (a second V8 isolate on a worker thread) and its transforms: +70-80 MB
+ * of RSS that no server has. `--runner tsx` measures it that way anyway.
+ */
+async function childCommand(): Promise<string[]> {
+  if (opt.runner === "tsx") return [...process.execArgv, process.argv[1]!];
+  const { build } = await import("esbuild");
+  // Inside the project, so that Node finds the packages in its node_modules.
+  const outfile = path.resolve(".roster", "bench-export-child.mjs");
+  await build({
+    entryPoints: [process.argv[1]!],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    conditions: ["react-server"],
+    logLevel: "error",
+  });
+  return ["--conditions=react-server", outfile];
+}
+
+function runChild(command: string[], format: ExportFormat): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2), "--child", format];
+    const args = [...command, ...process.argv.slice(2), "--child", format];
     const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -216,22 +198,13 @@ function runChild(format: ExportFormat): Promise<Result> {
 // The parent: seed once, then one child per format.
 
 async function main() {
-  console.log(`bench:export — ${fmtN(N)} users, sort ${SORT}, batches of ${fmtN(EXPORT_BATCH_SIZE)}, node ${process.version}, ${new Date().toISOString()}`);
+  console.log(`bench:export — ${fmtN(N)} users, sort ${SORT}, batches of ${fmtN(EXPORT_BATCH_SIZE)}, child under ${opt.runner}, node ${process.version}, ${new Date().toISOString()}, ${load()}`);
   const fresh = !PG_URL && !existsSync(path.join(PGLITE_DIR, "PG_VERSION"));
   const database = await open();
   let total: number;
   try {
     console.log(PG_URL ? `Postgres ${database.location}` : `PGlite ${PGLITE_DIR}${fresh ? " (new; seeded once, reused by later runs)" : " (reused)"}`);
-    const [have] = await queryRows<{ n: number }>(
-      database.db,
-      sql`select count(*)::int as n from users u join organizations o on o.id = u.org_id where o.slug = ${SLUG}`,
-    );
-    if ((have?.n ?? 0) < N) {
-      const t0 = performance.now();
-      console.log(`  seeding ${fmtN(N - (have?.n ?? 0))} users into "${SLUG}" (set-based; minutes at 1M)…`);
-      await seedLarge(database.db, N, { slug: SLUG });
-      console.log(`  seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    await ensureSeeded(database.db, N, SLUG);
     total = (await activeAdmin(database)).total;
   } finally {
     await database.close(); // PGlite: one process at a time in a data directory
@@ -241,9 +214,10 @@ async function main() {
     `${pad("format", 8)}${lpad("rows", 12)}${lpad("size", 11)}${lpad("time", 9)}${lpad("rows/s", 10)}` +
       `${lpad("1st byte", 10)}${lpad("RSS before", 12)}${lpad("peak RSS", 10)}${lpad("growth", 8)}${lpad("peak heap", 11)}   goal: peak RSS ≤ ${MEMORY_GOAL_MB} MB`,
   );
+  const command = await childCommand();
   let ok = true;
   for (const format of FORMATS) {
-    const r = await runChild(format);
+    const r = await runChild(command, format);
     const complete = r.rows === r.expected;
     const fits = r.peakRssMb <= MEMORY_GOAL_MB;
     ok &&= complete && fits;
@@ -253,7 +227,7 @@ async function main() {
         `${lpad(`${r.rssBeforeMb.toFixed(0)} MB`, 12)}${lpad(`${r.peakRssMb.toFixed(0)} MB`, 10)}` +
         `${lpad(`+${(r.peakRssMb - r.rssBeforeMb).toFixed(0)}`, 8)}${lpad(`${r.peakHeapMb.toFixed(0)} MB`, 11)}   ` +
         (complete ? "" : `INCOMPLETE (expected ${fmtN(r.expected)} rows) `) +
-        (fits ? "ok" : "MISSED"),
+        (fits ? "ok" : "MISSED") + `   [${load()}]`,
     );
   }
   console.log(

@@ -4,18 +4,18 @@
 //
 //   npm run bench:list-users                       # 1,000,000 users, PGlite + Postgres
 //   npm run bench:list-users -- --users 200000 --engine pglite
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { and, eq, sql } from "drizzle-orm";
-import pg from "pg";
+import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database, type Db } from "../lib/db/client";
 import { users } from "../lib/db/schema";
-import { seedLarge } from "../lib/db/seed";
 import { createUsersCore, type Principal, type UsersCore } from "../lib/users";
 import { countUsers, listFilter } from "../lib/users/list";
 import type { UserSort } from "../lib/validation/enums";
+import {
+  activeAdmin, benchPostgres, capture, ensureSeeded, fmtMs, fmtN, lpad, mark, median, orgIdOf, orgTotal, pad, parseUsers,
+  pgliteDir, preparePgliteDir, rawClient, type Captured,
+} from "./lib";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -47,10 +47,9 @@ if (opt.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const N = Number(opt.users!.replace(/[_,]/g, ""));
+const N = parseUsers(opt.users!, 1000);
 const RUNS = Math.max(3, Number(opt.runs));
 const SLUG = opt.slug!;
-if (!Number.isInteger(N) || N < 1000) throw new Error("--users must be a whole number ≥ 1000");
 if (!["pglite", "postgres", "both"].includes(opt.engine!)) throw new Error(USAGE);
 
 /** A term that only the rows below contain: a substring (3+ chars) search for it is "rare". */
@@ -77,18 +76,6 @@ const SORT_INDEX: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + " ms";
-const fmtN = (n: number) => n.toLocaleString("en-US");
-const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
-const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 /** Median wall time of `fn` over `runs` runs, after `warmup` untimed ones. */
 async function time(fn: () => Promise<unknown>, runs = RUNS, warmup = 3): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
@@ -101,28 +88,9 @@ async function time(fn: () => Promise<unknown>, runs = RUNS, warmup = 3): Promis
   return median(xs);
 }
 
-interface Captured {
-  text: string;
-  params: unknown[];
-}
-
-/** Runs `fn` while recording every statement Drizzle sends (the real SQL and its parameters). */
-async function capture<T>(db: Db, fn: () => Promise<T>): Promise<{ result: T; queries: Captured[] }> {
-  const session = (db as unknown as { session: { logger: { logQuery(q: string, p: unknown[]): void } } }).session;
-  const previous = session.logger;
-  const queries: Captured[] = [];
-  session.logger = { logQuery: (text, params) => queries.push({ text, params }) };
-  try {
-    return { result: await fn(), queries };
-  } finally {
-    session.logger = previous;
-  }
-}
-
 /** EXPLAIN ANALYZE of a captured statement, on the driver directly (same text, same params). */
 async function explain(db: Db, q: Captured): Promise<string> {
-  const client = (db as unknown as { $client: { query(text: string, params: unknown[]): Promise<{ rows: Record<string, unknown>[] }> } }).$client;
-  const res = await client.query(`explain (analyze, costs off) ${q.text}`, q.params);
+  const res = await rawClient(db).query(`explain (analyze, costs off) ${q.text}`, q.params);
   return res.rows.map((r) => String(r["QUERY PLAN"])).join("\n");
 }
 
@@ -186,29 +154,8 @@ interface Figures {
 
 async function prepare(database: Database): Promise<{ orgId: string; principal: Principal; total: number; seedMs: number | null }> {
   const { db } = database;
-  const t0 = performance.now();
-  const [before] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from users u join organizations o on o.id = u.org_id where o.slug = ${SLUG}`,
-  );
-  let seedMs: number | null = null;
-  if ((before?.n ?? 0) < N) {
-    console.log(`  seeding ${fmtN(N - (before?.n ?? 0))} users into "${SLUG}" (set-based; minutes at 1M)…`);
-    let last = 0;
-    await seedLarge(db, N, {
-      slug: SLUG,
-      onProgress: (done) => {
-        if (performance.now() - last > 10_000 || done >= N) {
-          console.log(`    ${fmtN(done)} / ${fmtN(N)}  ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-          last = performance.now();
-        }
-      },
-    });
-    seedMs = performance.now() - t0;
-    console.log(`  seeded in ${(seedMs / 1000).toFixed(1)} s`);
-  }
-  const [org] = await queryRows<{ id: string }>(db, sql`select id from organizations where slug = ${SLUG}`);
-  const orgId = org!.id;
+  const seedMs = await ensureSeeded(db, N, SLUG);
+  const orgId = await orgIdOf(db, SLUG);
   // The rare rows: a distinctive name and email that nothing else in the org contains.
   const rare = Array.from({ length: RARE_ROWS }, (_, i) => {
     const email = `${RARE_PREFIX}.${RARE_TERM}${i + 1}@${SLUG}.example`;
@@ -220,21 +167,8 @@ async function prepare(database: Database): Promise<{ orgId: string; principal: 
   const tv = performance.now();
   await db.execute(sql`vacuum analyze users`);
   console.log(`  vacuum analyze users: ${fmtMs(performance.now() - tv)}${inserted.length ? ` (after adding ${inserted.length} rare rows)` : ""}`);
-  const [admin] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.orgId, orgId), eq(users.role, "admin"), eq(users.status, "active")))
-    .limit(1);
-  if (!admin) throw new Error(`organization "${SLUG}" has no active admin`);
-  const [{ n: total } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users where org_id = ${orgId}`);
-  return {
-    orgId,
-    total,
-    seedMs,
-    principal: {
-      kind: "session", userId: admin.id, orgId, email: admin.email, role: admin.role, sessionVersion: admin.sessionVersion,
-    },
-  };
+  const { principal } = await activeAdmin(db, orgId, SLUG);
+  return { orgId, total: await orgTotal(db, orgId), seedMs, principal };
 }
 
 async function benchEngine(database: Database, url?: string): Promise<Figures> {
@@ -386,14 +320,15 @@ async function benchEngine(database: Database, url?: string): Promise<Figures> {
   ];
   for (const s of scenarios) {
     const { queries } = await capture(db, () => core.list(p, s.input));
-    const page = queries.find((q) => /\border by\b/i.test(q.text) && /from "users"/.test(q.text));
-    if (!page) throw new Error(`no list statement captured for ${s.label}`);
-    const plan = await explain(db, page);
+    // A prefix search reads its page as two statements (listFilterParts): both are explained.
+    const pageStatements = queries.filter((q) => /\border by\b/i.test(q.text) && /from "users"/.test(q.text));
+    if (!pageStatements.length) throw new Error(`no list statement captured for ${s.label}`);
+    const plan = (await Promise.all(pageStatements.map((q) => explain(db, q)))).join("\n");
     const used = [...new Set([...plan.matchAll(/(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\w+)/g)].map((m) => m[1]!))];
     const seqScan = /Seq Scan on users/.test(plan);
     const missing = s.expect.filter((alts) => !alts.split("|").some((i) => used.includes(i)));
     const ok = missing.length === 0 && !seqScan;
-    const exec = /Execution Time: ([\d.]+)/.exec(plan)?.[1];
+    const exec = [...plan.matchAll(/Execution Time: ([\d.]+)/g)].map((m) => m[1]).join(" + ");
     console.log(
       `    ${pad(s.label, 40)} ${ok ? "ok    " : "MISSED"} uses ${used.join(", ") || "no index"}${seqScan ? ", SEQ SCAN" : ""}` +
         (missing.length ? `; expected ${missing.join(", ")}` : "") +
@@ -401,7 +336,7 @@ async function benchEngine(database: Database, url?: string): Promise<Figures> {
     );
     fig.planVerdicts.push([s.label, used.join(", ") + (seqScan ? " + seq scan" : ""), ok]);
     if (opt.plans || !ok) {
-      console.log(`      ${page.text}\n      params: ${JSON.stringify(page.params)}`);
+      for (const q of pageStatements) console.log(`      ${q.text}\n      params: ${JSON.stringify(q.params)}`);
       console.log(plan.replace(/^/gm, "      | "));
     }
   }
@@ -431,10 +366,8 @@ async function benchEngine(database: Database, url?: string): Promise<Figures> {
 // Engines
 
 async function runPglite(): Promise<Figures> {
-  const dir = path.resolve(opt["data-dir"]!, `pglite-${N}`);
-  const reused = existsSync(dir);
-  mkdirSync(dir, { recursive: true });
-  console.log(`\nPGlite data dir ${dir} (${reused ? "reused" : "new; seeded once, reused by later runs"})`);
+  const dir = pgliteDir(opt["data-dir"]!, N);
+  preparePgliteDir(dir);
   const database = await openDatabase({ kind: "pglite", dataDir: dir });
   try {
     return await benchEngine(database);
@@ -444,46 +377,14 @@ async function runPglite(): Promise<Figures> {
 }
 
 async function runPostgres(): Promise<Figures | null> {
-  const given = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL;
-  let url = given;
-  let drop: (() => Promise<void>) | null = null;
-  if (!url) {
-    const adminUrl = process.env.BENCH_PG_ADMIN_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-    const name = `roster_bench_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-    try {
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-    } catch (err) {
-      console.log(`\nPostgres skipped: cannot create a throwaway database on ${new URL(adminUrl).host} (${(err as Error).message}); set BENCH_DATABASE_URL`);
-      return null;
-    } finally {
-      await admin.end().catch(() => {});
-    }
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    console.log(`\nPostgres: throwaway database ${name}${opt.keep ? " (kept: --keep)" : " (dropped at the end)"}`);
-    if (!opt.keep) {
-      drop = async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      };
-      const onSignal = () => void drop!().finally(() => process.exit(130));
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-    }
-  } else {
-    console.log(`\nPostgres: ${process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "DATABASE_URL"} (organization "${SLUG}" is seeded into it once and reused)`);
-  }
-  const database = await openDatabase({ kind: "postgres", url, poolSize: 4 });
+  const target = await benchPostgres(opt.keep!);
+  if (!target) return null;
+  const database = await openDatabase({ kind: "postgres", url: target.url, poolSize: 4 });
   try {
-    return await benchEngine(database, url);
+    return await benchEngine(database, target.url);
   } finally {
     await database.close();
-    if (drop) await drop();
+    if (target.drop) await target.drop();
   }
 }
 

@@ -12,18 +12,20 @@ import {
   closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync,
 } from "node:fs";
 import { createServer } from "node:net";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from "@playwright/test";
-import { and, asc, eq, sql } from "drizzle-orm";
-import pg from "pg";
-import { openDatabase, queryRows, type Database, type Db } from "../lib/db/client";
+import { eq, sql } from "drizzle-orm";
+import { openDatabase, type Database, type Db } from "../lib/db/client";
 import { users } from "../lib/db/schema";
-import { seedLarge } from "../lib/db/seed";
 import { hashPassword } from "../lib/security/passwords";
 import { createUsersCore, type Principal, type UsersCore } from "../lib/users";
+import {
+  activeAdmin, benchPostgres, capture, ensureSeeded, fmtMs, fmtN, load, lpad, mark, median, orgIdOf, orgTotal, pad,
+  parseUsers, pgliteDir, preparePgliteDir, quantile, rawClient, sleep, type Captured, type RawClient,
+} from "./lib";
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -74,7 +76,7 @@ if (opt.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const N = Number(opt.users!.replace(/[_,]/g, ""));
+const N = parseUsers(opt.users!, 1000);
 const RUNS = Math.max(5, Number(opt.runs));
 const SEARCH_RUNS = Math.max(1, Number(opt["search-runs"]));
 const BROWSER_RUNS = Math.max(1, Number(opt["browser-runs"]));
@@ -86,7 +88,6 @@ const CHROMIUM_ARGS = [
   "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--disable-quic",
 ];
-if (!Number.isInteger(N) || N < 1000) throw new Error("--users must be a whole number ≥ 1000");
 if (!["pglite", "postgres", "both"].includes(opt.engine!)) throw new Error(USAGE);
 
 /** The search box's debounce in components/users/users-table.tsx. */
@@ -129,46 +130,7 @@ const BROWSER_TERMS = ["lovelace", `user${rareId(0.424242)}.`, "zo", "xyzzy", ".
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2)) + " ms";
 const fmtKb = (b: number) => (b / 1024).toFixed(1) + " KB";
-const fmtN = (n: number) => n.toLocaleString("en-US");
-const pad = (s: string, n: number) => (s.length >= n ? s : s + " ".repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : " ".repeat(n - s.length) + s);
-const mark = (ok: boolean) => (ok ? "ok" : "MISSED");
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The 1-minute load average: other work on the machine moves every figure here. */
-const load = () => `load ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`;
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (q === 0.5) {
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  }
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!; // nearest rank
-}
-const median = (xs: number[]) => quantile(xs, 0.5);
-
-interface Captured {
-  text: string;
-  params: unknown[];
-}
-
-/** Runs `fn` while recording every statement Drizzle sends (the real SQL and its parameters). */
-async function capture<T>(db: Db, fn: () => Promise<T>): Promise<{ result: T; queries: Captured[] }> {
-  const session = (db as unknown as { session: { logger: { logQuery(q: string, p: unknown[]): void } } }).session;
-  const previous = session.logger;
-  const queries: Captured[] = [];
-  session.logger = { logQuery: (text, params) => queries.push({ text, params }) };
-  try {
-    return { result: await fn(), queries };
-  } finally {
-    session.logger = previous;
-  }
-}
-
-type RawClient = { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> };
-const rawClient = (db: Db) => (db as unknown as { $client: RawClient }).$client;
 
 /**
  * The statements one list call sends, grouped as the core runs them: the caller check, the
@@ -184,7 +146,8 @@ function rawPlan(queries: Captured[]) {
     else if (/order by/i.test(q.text) && /from "users"/.test(q.text)) byKind.page.push(q);
     else byKind.other.push(q);
   });
-  if (byKind.actor.length !== 1 || byKind.page.length !== 1 || byKind.count.length < 1 || byKind.other.length) {
+  // A prefix search reads its page as two statements (listFilterParts), run concurrently.
+  if (byKind.actor.length !== 1 || byKind.page.length < 1 || byKind.page.length > 2 || byKind.count.length < 1 || byKind.other.length) {
     throw new Error(`unexpected statements from the list call:\n${queries.map((q) => "  " + q.text).join("\n")}`);
   }
   return byKind;
@@ -193,14 +156,17 @@ function rawPlan(queries: Captured[]) {
 async function replay(client: RawClient, plan: ReturnType<typeof rawPlan>): Promise<number> {
   const run = (q: Captured) => client.query(q.text, q.params);
   await run(plan.actor[0]!);
-  const page = await run(plan.page[0]!);
+  const pages = await Promise.all(plan.page.map(run));
+  // The merged page: the alternatives' rows, each user once, as many as the limit asked for.
+  const ids = new Set(pages.flatMap((r) => r.rows.map((row) => JSON.stringify(Object.values(row as object)[0]))));
+  const limit = Number(plan.page[0]!.params[plan.page[0]!.params.length - 1]);
   await Promise.all([
     ...plan.invitations.map(run),
     (async () => {
       for (const q of plan.count) await run(q);
     })(),
   ]);
-  return page.rows.length;
+  return Math.min(ids.size, limit);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -217,63 +183,37 @@ interface Prepared {
 
 async function prepare(database: Database): Promise<Prepared> {
   const { db } = database;
-  const t0 = performance.now();
-  const [before] = await queryRows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from users u join organizations o on o.id = u.org_id where o.slug = ${SLUG}`,
-  );
-  let seedMs: number | null = null;
-  if ((before?.n ?? 0) < N) {
-    console.log(`  seeding ${fmtN(N - (before?.n ?? 0))} users into "${SLUG}" (set-based; minutes at 1M)…`);
-    let last = 0;
-    await seedLarge(db, N, {
-      slug: SLUG,
-      onProgress: (done) => {
-        if (performance.now() - last > 10_000 || done >= N) {
-          console.log(`    ${fmtN(done)} / ${fmtN(N)}  ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-          last = performance.now();
-        }
-      },
-    });
-    seedMs = performance.now() - t0;
-    console.log(`  seeded in ${(seedMs / 1000).toFixed(1)} s`);
-  }
-  const [org] = await queryRows<{ id: string }>(db, sql`select id from organizations where slug = ${SLUG}`);
-  const orgId = org!.id;
+  const seedMs = await ensureSeeded(db, N, SLUG);
+  const orgId = await orgIdOf(db, SLUG);
   const tv = performance.now();
   await db.execute(sql`vacuum analyze users`); // as autovacuum would have by now (see list-users)
   console.log(`  vacuum analyze users: ${fmtMs(performance.now() - tv)}`);
-  const [admin] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.orgId, orgId), eq(users.role, "admin"), eq(users.status, "active")))
-    .orderBy(asc(users.emailKey))
-    .limit(1);
-  if (!admin) throw new Error(`organization "${SLUG}" has no active admin`);
+  const { admin, principal } = await activeAdmin(db, orgId, SLUG);
   // Seeded users have a password nobody knows: give this admin one, so the browser can sign in.
   const password = `bench-${randomBytes(12).toString("base64url")}`;
   await db
     .update(users)
     .set({ passwordHash: await hashPassword(password), mustChangePassword: false })
     .where(eq(users.id, admin.id));
-  const [{ n: total } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users where org_id = ${orgId}`);
-  return {
-    orgId,
-    total,
-    seedMs,
-    adminEmail: admin.email,
-    password,
-    principal: { kind: "session", userId: admin.id, orgId, email: admin.email, role: admin.role, sessionVersion: admin.sessionVersion },
-  };
+  return { orgId, total: await orgTotal(db, orgId), seedMs, adminEmail: admin.email, password, principal };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Figures 1 and 2: in process, through the core
 
+/** Wall-clock and this process's CPU time (user + system) p50s of a list call and its raw SQL. */
+interface Overhead {
+  label: string;
+  core: number;
+  raw: number;
+  coreCpu: number;
+  rawCpu: number;
+}
+
 interface EngineFigures {
   engine: "pglite" | "postgres";
   seedMs: number | null;
-  overhead: { label: string; core: number; raw: number }[];
+  overhead: Overhead[];
   searchP95: number | null;
   searchP50: number | null;
   keystroke: { median: number; medianAfterDebounce: number; samples: number } | null;
@@ -285,7 +225,10 @@ async function figureOverhead(db: Db, core: UsersCore, p: Principal, engine: "pg
   console.log(`\n(1) list call (caller check + page + total) p50 minus the same statements as raw SQL p50 [${load()}]`);
   console.log(`    ${RUNS} interleaved runs of each after 20 warm-ups; raw = the captured SQL and parameters replayed on the`);
   console.log(`    driver in the core's order (caller, page, then invitations ∥ estimate → capped count)`);
-  console.log(`    ${pad("call", 38)}${lpad("core p50", 11)}${lpad("raw p50", 11)}${lpad("core−raw", 11)}   goal ≤ ${goal} ms`);
+  console.log(`    The CPU columns are this process's CPU time (process.cpuUsage) per call, p50: less moved by other`);
+  console.log(`    processes than wall time, which on a loaded machine also counts the time spent waiting for a core.`);
+  console.log(`    ${pad("call", 38)}${lpad("core p50", 11)}${lpad("raw p50", 11)}${lpad("core−raw", 11)}   goal ≤ ${goal} ms` +
+    `${lpad("core CPU", 11)}${lpad("raw CPU", 10)}${lpad("diff", 10)}`);
   const cases: [string, Record<string, unknown>][] = [
     ["page 1, sort=name (what /users loads)", {}],
     ["sort=-created, limit 100", { sort: "-created", limit: 100 }],
@@ -293,7 +236,7 @@ async function figureOverhead(db: Db, core: UsersCore, p: Principal, engine: "pg
     [`q="user${rareId(0.424242)}." (1 match)`, { q: `user${rareId(0.424242)}.` }],
     [`q="zo" (prefix)`, { q: "zo" }],
   ];
-  const out: { label: string; core: number; raw: number }[] = [];
+  const out: Overhead[] = [];
   const client = rawClient(db);
   for (const [label, input] of cases) {
     const { result, queries } = await capture(db, () => core.list(p, input));
@@ -312,20 +255,29 @@ async function figureOverhead(db: Db, core: UsersCore, p: Principal, engine: "pg
     }
     const coreMs: number[] = [];
     const rawMs: number[] = [];
+    const coreCpu: number[] = [];
+    const rawCpu: number[] = [];
     for (let i = 0; i < runs; i++) {
       // Alternate which goes first, so neither side always runs on the other's warm caches.
       const order = i % 2 ? ["raw", "core"] : ["core", "raw"];
       for (const side of order) {
         const t = performance.now();
+        const cpu = process.cpuUsage();
         if (side === "core") await core.list(p, input);
         else await replay(client, plan);
-        (side === "core" ? coreMs : rawMs).push(performance.now() - t);
+        const wall = performance.now() - t;
+        const used = process.cpuUsage(cpu);
+        (side === "core" ? coreMs : rawMs).push(wall);
+        (side === "core" ? coreCpu : rawCpu).push((used.user + used.system) / 1000);
       }
     }
     const c = median(coreMs);
     const r = median(rawMs);
-    out.push({ label, core: c, raw: r });
+    const cc = median(coreCpu);
+    const rc = median(rawCpu);
+    out.push({ label, core: c, raw: r, coreCpu: cc, rawCpu: rc });
     console.log(`    ${pad(label, 38)}${lpad(fmtMs(c), 11)}${lpad(fmtMs(r), 11)}${lpad(fmtMs(c - r), 11)}   ${mark(c - r <= goal)}` +
+      `${lpad(fmtMs(cc), 11)}${lpad(fmtMs(rc), 10)}${lpad(fmtMs(cc - rc), 10)}` +
       `   (${queries.length} statements${slow ? `; slow, so ${runs} runs` : ""})`);
   }
   return out;
@@ -368,7 +320,11 @@ async function figureSearchMix(core: UsersCore, p: Principal, engine: "pglite" |
 function sourceFiles(root: string): string[] {
   const r = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: root, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`git ls-files failed: ${r.stderr}`);
-  return r.stdout.split("\0").filter((f) => f && existsSync(path.join(root, f)) && !lstatSync(path.join(root, f)).isDirectory());
+  return r.stdout
+    .split("\0")
+    .filter((f) => f && existsSync(path.join(root, f)) && !lstatSync(path.join(root, f)).isDirectory())
+    // What the app's build cannot depend on: changing a bench or a test needs no rebuild.
+    .filter((f) => !/^(bench|e2e)\//.test(f) && !/\.test\.tsx?$/.test(f));
 }
 
 function ensureBuild(): { buildId: string; built: boolean; ms: number } {
@@ -698,10 +654,11 @@ async function figureKeystroke(browser: Browser, server: Server, prep: Prepared,
         const res = await fetch(server.url + pathname, { headers: { cookie, ...(rsc ? { RSC: "1" } : {}) }, redirect: "manual" });
         await res.arrayBuffer();
         xs.push(performance.now() - t);
-        if (res.status !== 200) throw new Error(`GET ${pathname}: ${res.status}`);
+        if (res.status !== 200) return `— (${res.status})`;
       }
       return fmtMs(median(xs));
     };
+    // /change-password answers a user who need not change it with a redirect: then no floor.
     const floors = `GET /api/health ${await direct("/api/health", false)}, RSC /change-password ${await direct("/change-password")}`;
     const perTermServer: string[] = [];
     for (const term of BROWSER_TERMS) perTermServer.push(`${JSON.stringify(term)} ${await direct(`/users?q=${encodeURIComponent(term)}`)}`);
@@ -947,7 +904,7 @@ async function benchEngine(
 }
 
 async function runPglite(browser: Browser | null, wantJs: boolean): Promise<EngineFigures> {
-  const dir = path.resolve(opt["data-dir"]!, `pglite-${N}`);
+  const dir = pgliteDir(opt["data-dir"]!, N);
   // The app opens <ROSTER_DATA_DIR>/db, and PGlite cannot open a directory through a symlink,
   // so while the server runs the bench database is renamed to <serverDir>/db (same file system,
   // instant) and renamed back after. A run that died in between is repaired here.
@@ -959,9 +916,7 @@ async function runPglite(browser: Browser | null, wantJs: boolean): Promise<Engi
     renameSync(lent, dir);
     console.log(`\n(moved ${lent} back to ${dir}: an earlier run stopped while its server had it)`);
   }
-  const reused = existsSync(dir);
-  mkdirSync(dir, { recursive: true });
-  console.log(`\nPGlite data dir ${dir} (${reused ? "reused" : "new; seeded once, reused by later runs"})`);
+  preparePgliteDir(dir);
   const database = await openDatabase({ kind: "pglite", dataDir: dir });
   try {
     return await benchEngine(database, {
@@ -977,46 +932,14 @@ async function runPglite(browser: Browser | null, wantJs: boolean): Promise<Engi
 }
 
 async function runPostgres(browser: Browser | null, wantJs: boolean): Promise<EngineFigures | null> {
-  const given = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL;
-  let url = given;
-  let drop: (() => Promise<void>) | null = null;
-  if (!url) {
-    const adminUrl = process.env.BENCH_PG_ADMIN_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-    const name = `roster_bench_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
-    try {
-      await admin.connect();
-      await admin.query(`create database ${name}`);
-    } catch (err) {
-      console.log(`\nPostgres skipped: cannot create a throwaway database on ${new URL(adminUrl).host} (${(err as Error).message}); set BENCH_DATABASE_URL`);
-      return null;
-    } finally {
-      await admin.end().catch(() => {});
-    }
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    console.log(`\nPostgres: throwaway database ${name}${opt.keep ? ` (kept: --keep; BENCH_DATABASE_URL=${url})` : " (dropped at the end)"}`);
-    if (!opt.keep) {
-      drop = async () => {
-        const c = new pg.Client({ connectionString: adminUrl });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      };
-      const onSignal = () => void drop!().finally(() => process.exit(130));
-      process.once("SIGINT", onSignal);
-      process.once("SIGTERM", onSignal);
-    }
-  } else {
-    console.log(`\nPostgres: ${process.env.BENCH_DATABASE_URL ? "BENCH_DATABASE_URL" : "DATABASE_URL"} (organization "${SLUG}" is seeded into it once and reused)`);
-  }
-  const database = await openDatabase({ kind: "postgres", url, poolSize: 4 });
+  const target = await benchPostgres(opt.keep!);
+  if (!target) return null;
+  const database = await openDatabase({ kind: "postgres", url: target.url, poolSize: 4 });
   try {
-    return await benchEngine(database, { url }, browser, wantJs);
+    return await benchEngine(database, { url: target.url }, browser, wantJs);
   } finally {
     await database.close().catch(() => {});
-    if (drop) await drop();
+    if (target.drop) await target.drop();
   }
 }
 
@@ -1047,10 +970,13 @@ async function main() {
     const line = (label: string, value: string, goal: string, ok: boolean) => console.log(`  ${pad(label, 50)} ${pad(value, 30)} ${pad(goal, 26)} ${mark(ok)}`);
     const first = r.overhead[0]!;
     line(`(1) list − raw SQL, p50: ${first.label}`, `${fmtMs(first.core - first.raw)} (${fmtMs(first.core)} − ${fmtMs(first.raw)})`, `goal ≤ ${g.o} ms`, first.core - first.raw <= g.o);
+    console.log(`  ${pad(`    (the same in CPU time of this process)`, 50)} ${fmtMs(first.coreCpu - first.rawCpu)} (${fmtMs(first.coreCpu)} − ${fmtMs(first.rawCpu)})`);
     // Calls that take seconds (a slow plan) are left out: their difference is the database's noise.
     const fast = r.overhead.filter((x) => x.raw < 250);
     const worst = fast.reduce((a, b) => (b.core - b.raw > a.core - a.raw ? b : a));
     line(`(1) worst of ${fast.length} calls under 250 ms: ${worst.label}`, `${fmtMs(worst.core - worst.raw)} (${fmtMs(worst.core)} − ${fmtMs(worst.raw)})`, `goal ≤ ${g.o} ms`, worst.core - worst.raw <= g.o);
+    const worstCpu = r.overhead.reduce((a, b) => (b.coreCpu - b.rawCpu > a.coreCpu - a.rawCpu ? b : a));
+    console.log(`  ${pad(`    (CPU time, worst of ${r.overhead.length}: ${worstCpu.label})`, 50)} ${fmtMs(worstCpu.coreCpu - worstCpu.rawCpu)} (${fmtMs(worstCpu.coreCpu)} − ${fmtMs(worstCpu.rawCpu)})`);
     line(`(2) search mix p95 (${SEARCH_TERMS.length} terms × ${SEARCH_RUNS})`, `${fmtMs(r.searchP95!)} (p50 ${fmtMs(r.searchP50!)})`, `goal ≤ ${g.s} ms`, r.searchP95! <= g.s);
     if (r.keystroke) {
       line(`(3) keystroke → painted, median of ${BROWSER_TERMS.length} terms`, `${fmtMs(r.keystroke.medianAfterDebounce)} (${fmtMs(r.keystroke.median)} − ${DEBOUNCE_MS} ms)`, `goal ≤ ${GOALS.keystroke} ms after debounce`, r.keystroke.medianAfterDebounce <= GOALS.keystroke);

@@ -107,7 +107,8 @@ test("page size, next and previous pages, and back/forward keep the view", async
 });
 
 test("a bad parameter falls back to the defaults instead of an error", async ({ page }) => {
-  await page.goto("/users?sort=name;DROP%20TABLE%20users&limit=1e9&cursor=garbage&status=nope");
+  // A search term longer than the list accepts (200 characters) counts as none.
+  await page.goto(`/users?sort=name;DROP%20TABLE%20users&limit=1e9&cursor=garbage&status=nope&q=${"a".repeat(201)}`);
   await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
   await expect(rows(page)).toHaveCount(50);
   await expect(page.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "ascending");
@@ -118,6 +119,45 @@ test("an empty result says why, and clears the filters on request", async ({ pag
   await expect(page.getByText("No users match these filters.")).toBeVisible();
   await page.getByRole("button", { name: "Clear filters" }).last().click();
   await expect(rows(page).first()).toBeVisible();
+});
+
+test("the error state says what happened, and 'Try again' loads the users again", async ({ page }) => {
+  await page.goto("/users");
+  await expect(rows(page)).toHaveCount(50);
+  // The search's server response (the RSC payload, not a prefetch) is cut off, once, as a
+  // dropped connection would cut it: it ends just before the row with the page's content (the
+  // row the "__PAGE__" segment refers to as "$L<id>"), so that content never arrives.
+  let searches = 0;
+  await page.route(
+    (url) => url.pathname === "/users" && url.searchParams.get("q") === "lovelace",
+    async (route) => {
+      const request = route.request().headers();
+      if (request["rsc"] !== "1" || request["next-router-prefetch"] || searches++ > 0) return route.continue();
+      const response = await route.fetch();
+      const body = await response.text();
+      const pageRow = body.split("\n").find((line) => line.includes('"__PAGE__"'));
+      const id = pageRow && /"\$L([0-9a-f]+)"/.exec(pageRow)?.[1];
+      const cut = id ? body.indexOf(`\n${id}:`) : -1;
+      if (cut < 0) throw new Error(`no page content row in the RSC payload:\n${body.slice(0, 2000)}`);
+      const headers = Object.fromEntries(
+        Object.entries(response.headers()).filter(([k]) => !["content-encoding", "content-length", "transfer-encoding"].includes(k)),
+      );
+      await route.fulfill({ status: response.status(), headers, body: body.slice(0, cut + 1) });
+    },
+  );
+  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
+  const alert = page.getByRole("alert").filter({ hasText: "The users could not be loaded." });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText("Nothing was changed.");
+  await expect(usersTable(page)).toHaveCount(0);
+
+  await alert.getByRole("button", { name: "Try again" }).click();
+  await expect(alert).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+  const found = await emails(page);
+  expect(found.length).toBeGreaterThan(0);
+  for (const e of found) expect(e).toContain("lovelace");
+  expect(searches).toBe(2); // the cut-off response, then the retry's own request to the server
 });
 
 test("the column chooser hides and shows columns", async ({ page }) => {

@@ -15,7 +15,7 @@ import { useQueryStates } from "nuqs";
 import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
-import { PAGE_SIZES, usersSearchParams } from "@/lib/validation/users-search-params";
+import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersSearchParams } from "@/lib/validation/users-search-params";
 import { FilterMenu } from "./filter-menu";
 import { InvitationRowActions } from "./invitation-row-actions";
 import { RoleCell } from "./role-cell";
@@ -182,6 +182,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
           type="search"
           aria-label="Search users"
           placeholder="Search by name or email"
+          maxLength={SEARCH_MAX_LENGTH}
           value={search}
           onChange={(e) => {
             const value = e.target.value;

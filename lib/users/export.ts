@@ -10,7 +10,7 @@ import { PROFILE_FIELDS, type ExportFormat, type UserSort } from "../validation/
 import { exportFormatSchema, exportUsersQuerySchema } from "../validation/users";
 import { audit, latestInvitations, read, toUserDTO, type CoreDeps, type InvitationRow } from "./context";
 import { parseInput } from "./errors";
-import { keysetPage, listFilter } from "./list";
+import { keysetPage, listFilterParts } from "./list";
 import type { InvitationState, Principal, UserDTO } from "./types";
 
 /** Rows per database read. Memory holds about two batches (one being sent, one read ahead). */
@@ -82,7 +82,7 @@ export async function exportUsers(
       return {
         filename: `roster-users-${now.toISOString().slice(0, 10)}.${fmt}`,
         contentType: CONTENT_TYPES[fmt],
-        body: exportStream(deps, listFilter(actor.orgId, filter), filter.sort, fmt),
+        body: exportStream(deps, listFilterParts(actor.orgId, filter, filter.sort), filter.sort, fmt),
       };
     },
     "users.exported",
@@ -99,7 +99,7 @@ function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
  * from the database meanwhile, so the database and the encoding overlap while memory holds at
  * most one batch being sent and one read ahead, whatever the size of the export.
  */
-function exportStream(deps: CoreDeps, where: SQL, sort: UserSort, format: ExportFormat): ReadableStream<Uint8Array> {
+function exportStream(deps: CoreDeps, where: SQL[], sort: UserSort, format: ExportFormat): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const writer = FORMATS[format];
   const readBatch = async (after: [string, string] | null) => {

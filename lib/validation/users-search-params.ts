@@ -2,6 +2,7 @@
 // the client table (nuqs). A bad value parses to its default instead of erroring.
 import {
   createLoader,
+  createParser,
   createSerializer,
   parseAsNativeArrayOf,
   parseAsNumberLiteral,
@@ -12,8 +13,17 @@ import { ROLES, STATUSES, USER_SORTS } from "./enums";
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
+/** The longest search term the list accepts (listUsersQuerySchema's `q`, trimmed). */
+export const SEARCH_MAX_LENGTH = 200;
+
+/** A search term; a longer one than the list accepts is a bad parameter, so it reads as none. */
+const parseAsSearch = createParser({
+  parse: (v: string) => (v.trim().length <= SEARCH_MAX_LENGTH ? v : null),
+  serialize: (v: string) => v,
+});
+
 export const usersSearchParams = {
-  q: parseAsString.withDefault(""),
+  q: parseAsSearch.withDefault(""),
   status: parseAsNativeArrayOf(parseAsStringLiteral(STATUSES)),
   role: parseAsNativeArrayOf(parseAsStringLiteral(ROLES)),
   sort: parseAsStringLiteral(USER_SORTS).withDefault("name"),

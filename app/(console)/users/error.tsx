@@ -1,6 +1,8 @@
 "use client";
 
-export default function UsersError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+// `retry` fetches the segment from the server again and re-renders it (`reset` would only
+// re-render what already failed, which cannot recover from a server error).
+export default function UsersError({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
   return (
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
@@ -9,7 +11,7 @@ export default function UsersError({ error, reset }: { error: Error & { digest?:
         <p className="mt-1 text-sm">
           Something went wrong on our side{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was changed.
         </p>
-        <button type="button" onClick={reset} className="mt-4 rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-white dark:border-neutral-700 dark:hover:bg-neutral-900">
+        <button type="button" onClick={() => retry()} className="mt-4 rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-white dark:border-neutral-700 dark:hover:bg-neutral-900">
           Try again
         </button>
       </div>
