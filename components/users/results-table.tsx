@@ -38,7 +38,8 @@ export function ResultsTable({
 }) {
   const shown = rows.slice(0, SHOWN_ROWS);
   return (
-    <div className="mt-3 max-h-80 overflow-auto rounded-md border border-neutral-200 dark:border-neutral-800">
+    // Scrolls on its own, so it takes focus to scroll by keyboard.
+    <div tabIndex={0} role="region" aria-label={`${label} table`} className="mt-3 max-h-80 overflow-auto rounded-md border border-neutral-200 focus-visible:outline-2 dark:border-neutral-800">
       <table aria-label={label} className="w-full text-left text-sm">
         <thead className="sticky top-0 bg-neutral-50 dark:bg-neutral-900">
           <tr>
@@ -56,7 +57,7 @@ export function ResultsTable({
               <tr key={i} className="border-t border-neutral-200 align-top dark:border-neutral-800">
                 <td className="px-2 py-1.5 tabular-nums text-neutral-600 dark:text-neutral-400">{i + 1}</td>
                 <td className="px-2 py-1.5 break-all">
-                  {row?.email ?? row?.input}
+                  <span data-user>{row?.email ?? row?.input}</span>
                   {row?.email && row.email !== row.input && row.input !== row.userId ? (
                     <span className="block text-xs text-neutral-600 dark:text-neutral-400">as entered: {row.input}</span>
                   ) : null}
