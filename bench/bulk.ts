@@ -170,10 +170,7 @@ async function benchEngine(database: Database): Promise<Row[]> {
         let out: BulkItemResult[] = [];
         preview.push(await time(async () => (out = await bulkCall(w, op, { ids: a, dryRun: true }))));
         check(out, n, op, "preview");
-        const probe = (globalThis as { __probe?: { start(): void; stop(): void } }).__probe;
-        probe?.start();
         core.push(await time(async () => (out = await bulkCall(w, op, { ids: a }))));
-        probe?.stop();
         check(out, n, op, "core");
         const b = await freshUsers(w, n);
         ui.push(await time(async () => (out = await uiRun(w, op, b))));
