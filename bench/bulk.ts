@@ -149,7 +149,7 @@ async function uiRun(w: World, op: Op, ids: string[]) {
 
 interface Row { op: Op; n: number; core: number; preview: number; ui: number; raw: number; oneByOne: number }
 
-async function benchEngine(database: Database): Promise<Row[]> {
+async function benchEngine(database: Database, kind: string): Promise<Row[]> {
   const w = await setup(database);
   // Warm-up: plans, JIT, the core's first transaction.
   for (const op of OPS) {
@@ -158,6 +158,7 @@ async function benchEngine(database: Database): Promise<Row[]> {
     await bulkCall(w, op, { ids });
   }
   const rows: Row[] = [];
+  header(kind);
   for (const op of OPS) {
     const singles = await freshUsers(w, ONE_BY_ONE);
     const perUser: number[] = [];
@@ -178,29 +179,31 @@ async function benchEngine(database: Database): Promise<Row[]> {
         const c = await freshUsers(w, n);
         raw.push(await time(() => rawSql(w, op, c)));
       }
-      rows.push({ op, n, core: median(core), preview: median(preview), ui: median(ui), raw: median(raw), oneByOne: single * n });
-      process.stdout.write(".");
+      const row: Row = { op, n, core: median(core), preview: median(preview), ui: median(ui), raw: median(raw), oneByOne: single * n };
+      rows.push(row);
+      printRow(kind, row);
     }
   }
-  process.stdout.write("\n");
   return rows;
 }
 
-function print(kind: string, rows: Row[]) {
-  console.log(`\n${kind}  (median of ${RUNS} runs; load average now ${load()})`);
+function header(kind: string) {
+  console.log(`\n${kind}  (median of ${RUNS} runs each; load average now ${load()})`);
   console.log(`${pad("operation", 12)}${lpad("users", 7)}${lpad("core ms", 10)}${lpad("µs/user", 9)}${lpad("preview", 10)}${lpad("ui run", 10)}${lpad("raw SQL", 10)}${lpad("core/raw", 10)}${lpad("1-by-1 ms", 11)}${lpad("speed-up", 10)}  goal`);
-  for (const r of rows) {
-    const goal = kind === "Postgres" && r.n === 1000 ? (r.core <= GOAL_MS && r.ui <= GOAL_MS ? `≤ ${GOAL_MS} ms: met` : `≤ ${GOAL_MS} ms: core ${r.core <= GOAL_MS ? "met" : "missed"}, ui run ${r.ui <= GOAL_MS ? "met" : "missed"}`) : "";
-    console.log(
-      `${pad(r.op, 12)}${lpad(r.n.toLocaleString("en-US"), 7)}${lpad(fmt(r.core), 10)}${lpad(((r.core * 1000) / r.n).toFixed(0), 9)}${lpad(fmt(r.preview), 10)}${lpad(fmt(r.ui), 10)}${lpad(fmt(r.raw), 10)}${lpad(`${(r.core / r.raw).toFixed(1)}×`, 10)}${lpad(fmt(r.oneByOne), 11)}${lpad(`${(r.oneByOne / r.core).toFixed(0)}×`, 10)}  ${goal}`,
-    );
-  }
+}
+
+/** One figure line, printed as soon as it is measured (a slow engine still shows progress). */
+function printRow(kind: string, r: Row) {
+  const goal = kind === "Postgres" && r.n === 1000 ? (r.core <= GOAL_MS && r.ui <= GOAL_MS ? `≤ ${GOAL_MS} ms: met` : `≤ ${GOAL_MS} ms: core ${r.core <= GOAL_MS ? "met" : "missed"}, ui run ${r.ui <= GOAL_MS ? "met" : "missed"}`) : "";
+  console.log(
+    `${pad(r.op, 12)}${lpad(r.n.toLocaleString("en-US"), 7)}${lpad(fmt(r.core), 10)}${lpad(((r.core * 1000) / r.n).toFixed(0), 9)}${lpad(fmt(r.preview), 10)}${lpad(fmt(r.ui), 10)}${lpad(fmt(r.raw), 10)}${lpad(`${(r.core / r.raw).toFixed(1)}×`, 10)}${lpad(fmt(r.oneByOne), 11)}${lpad(`${(r.oneByOne / r.core).toFixed(0)}×`, 10)}  ${goal}  (load ${load()})`,
+  );
 }
 
 async function runPglite() {
   const database = await openDatabase({ kind: "pglite" });
   try {
-    print("PGlite (in memory)", await benchEngine(database));
+    await benchEngine(database, "PGlite (in memory)");
   } finally {
     await database.close();
   }
@@ -236,7 +239,7 @@ async function runPostgres() {
   }
   const database = await openDatabase({ kind: "postgres", url, poolSize: 4 });
   try {
-    print("Postgres", await benchEngine(database));
+    await benchEngine(database, "Postgres");
   } finally {
     await database.close();
     if (drop) await drop();
