@@ -14,7 +14,7 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts", "app/**/*.test.ts"], exclude: [...integration, "**/*.pg.test.ts"] },
+        test: { name: "unit", include: ["lib/**/*.test.ts", "app/**/*.test.ts", "components/**/*.test.ts"], exclude: [...integration, "**/*.pg.test.ts"] },
       },
       {
         resolve: { alias },

@@ -16,6 +16,7 @@ import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersSearchParams } from "@/lib/validation/users-search-params";
+import { BulkBar, DeleteByListButton } from "./bulk-bar";
 import { FilterMenu } from "./filter-menu";
 import { InvitationRowActions } from "./invitation-row-actions";
 import { RoleCell } from "./role-cell";
@@ -200,6 +201,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
           </button>
         ) : null}
         <div className="ml-auto flex items-center gap-2">
+          <DeleteByListButton viewer={viewer} />
           <DropdownMenu.Root>
             <DropdownMenu.Trigger className={button}>Columns</DropdownMenu.Trigger>
             <DropdownMenu.Portal>
@@ -242,6 +244,17 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
         {selectedCount > 0 ? ` · ${selectedCount} selected` : ""}
         {pending ? " · Loading…" : ""}
       </p>
+      <BulkBar
+        key={filterKey}
+        viewer={viewer}
+        selectedIds={Object.keys(rowSelection).filter((id) => rowSelection[id])}
+        allPageSelected={table.getIsAllPageRowsSelected()}
+        pageKey={params.cursor ?? ""}
+        total={result.total}
+        totalExact={result.totalExact}
+        filter={{ q: params.q || undefined, status: params.status, role: params.role, sort: params.sort }}
+        onClear={() => setRowSelection({})}
+      />
 
       {result.data.length === 0 ? (
         <div className="mt-6 rounded-lg border border-dashed border-neutral-300 p-10 text-center dark:border-neutral-700">

@@ -323,3 +323,153 @@ describe("dry run", () => {
     expect(await mark.since()).toEqual([]);
   });
 });
+
+describe("items: ids and emails mixed, as pasted", () => {
+  it("each item is an id or an email by its shape; outcomes keep the pasted order", async () => {
+    const [a, b] = [await fresh(), await fresh()];
+    const out = await w.core.bulkDeactivate(w.as(w.u.admin), {
+      items: `${b.email};${a.id}\tnobody@nowhere.test, junk\n${b.id}`,
+    });
+    expect(brief(out)).toEqual([
+      [b.email, "deactivated", null],
+      [a.id, "deactivated", null],
+      ["nobody@nowhere.test", "not_found", "NOT_FOUND"],
+      ["junk", "not_found", "NOT_FOUND"],
+      [b.id, "skipped", "DUPLICATE"], // b was named first by email
+    ]);
+    expect((await w.reload(a.id))!.status).toBe("deactivated");
+  });
+});
+
+describe("by filter: all users matching the list's filter", () => {
+  async function tagged(tag: string, n: number, org = w.orgA, role: Role = "member", status: Status = "active") {
+    const made: UserRow[] = [];
+    for (let i = 0; i < n; i++) made.push(await w.addUser(org, uniqueEmail(tag), role, status));
+    return made;
+  }
+
+  it("dry run lists the matching users of the caller's org in the list's order; the run acts on exactly them", async () => {
+    const mine = await tagged("fltalpha", 5);
+    const other = await tagged("fltalpha", 2, w.orgB);
+    const mark = await auditMark(w);
+    const preview = await w.core.bulkDelete(w.as(w.u.admin), { filter: { q: "fltalpha", sort: "email" }, dryRun: true });
+    const inOrder = [...mine].sort((x, y) => (x.emailKey < y.emailKey ? -1 : 1));
+    expect(preview.map((r) => [r.input, r.userId, r.email, r.outcome])).toEqual(inOrder.map((u) => [u.id, u.id, u.email, "deleted"]));
+    expect(await mark.since()).toEqual([]);
+    expect((await w.reload(mine[0]!.id))).toEqual(mine[0]);
+
+    const out = await w.core.bulkDelete(w.as(w.u.admin), { filter: { q: "fltalpha", sort: "email" } });
+    expect(out.map((r) => r.outcome)).toEqual(mine.map(() => "deleted"));
+    for (const u of mine) expect(await w.reload(u.id)).toBeUndefined();
+    for (const u of other) expect(await w.reload(u.id)).toEqual(u);
+  });
+
+  it("status and role filters; blocked rows are reported like any other (yourself)", async () => {
+    const org = await newOrg("org-flt");
+    const me = await fresh("admin", "active", org);
+    const otherAdmin = await fresh("admin", "active", org);
+    const managers = await tagged("fltbeta", 3, org, "manager");
+    await tagged("fltbeta", 2, org, "member");
+    const out = await w.core.bulkChangeRole(w.as(me), { filter: { role: ["admin", "manager"], sort: "created" }, role: "auditor" });
+    expect(brief(out)).toEqual([
+      [me.id, "skipped", "SELF_ACTION"],
+      [otherAdmin.id, "updated", null],
+      ...managers.map((m) => [m.id, "updated", null]),
+    ]);
+    const after = await w.database.db.select().from(users).where(eq(users.orgId, org));
+    expect(after.filter((u) => u.role === "auditor")).toHaveLength(4);
+    expect(after.filter((u) => u.role === "member")).toHaveLength(2);
+  });
+
+  it("more matches than the limit: VALIDATION with a clear message, nothing changed", async () => {
+    const limited = createUsersCore(w.database.db, { appUrl: "http://roster.test", bulkFilterLimit: 3 });
+    const made = await tagged("fltgamma", 4);
+    const err = await expectCode(limited.bulkDeactivate(w.as(w.u.admin), { filter: { q: "fltgamma" } }), "VALIDATION");
+    expect(err.message).toBe("This filter matches more than 3 users; narrow it down (at most 3 at once)");
+    expect(err.fields).toEqual({ filter: [err.message] });
+    for (const u of made) expect(await w.reload(u.id)).toEqual(u);
+    // Exactly at the limit is fine.
+    await w.core.bulkDelete(w.as(w.u.admin), { ids: [made[3]!.id] });
+    expect((await limited.bulkDeactivate(w.as(w.u.admin), { filter: { q: "fltgamma" } })).map((r) => r.outcome)).toEqual([
+      "deactivated",
+      "deactivated",
+      "deactivated",
+    ]);
+  });
+
+  it("the filter is re-checked under each chunk's locks: a user who stopped matching is skipped, not acted on", async () => {
+    const made = await tagged("fltdelta", 4, w.orgA, "member", "deactivated"); // chunks of 2: [0,1] [2,3]
+    const byCreated = made; // created in this order
+    const escapee = byCreated[3]!;
+    // While the first chunk commits, someone reactivates the last user (a trigger does it here).
+    const out = await withTrigger(
+      w,
+      "reactivate_on_audit",
+      "audit_events",
+      "after insert",
+      `begin update users set status = 'active', deactivated_at = null where id = '${escapee.id}'; return new; end`,
+      () => w.core.bulkDelete(w.as(w.u.admin), { filter: { q: "fltdelta", status: ["deactivated"], sort: "created" } }),
+    );
+    expect(brief(out)).toEqual([
+      [byCreated[0]!.id, "deleted", null],
+      [byCreated[1]!.id, "deleted", null],
+      [byCreated[2]!.id, "deleted", null],
+      [escapee.id, "skipped", "CONFLICT"],
+    ]);
+    expect(out[3]!.message).toMatch(/no longer matches/);
+    expect(await w.reload(escapee.id)).toMatchObject({ status: "active" });
+  });
+
+  it("a filter and a list together, or an unknown filter key: VALIDATION", async () => {
+    const t = await fresh();
+    await expectCode(w.core.bulkDelete(w.as(w.u.admin), { ids: [t.id], filter: { q: "x" } }), "VALIDATION");
+    await expectCode(w.core.bulkDelete(w.as(w.u.admin), { filter: { q: "x", orgId: w.orgB } }), "VALIDATION");
+    await expectCode(w.core.bulkDelete(w.as(w.u.admin), { filter: { status: ["gone"] } }), "VALIDATION");
+    expect(await w.reload(t.id)).toEqual(t);
+  });
+
+  it("a manager by filter: FORBIDDEN before anything is resolved, one refusal audited", async () => {
+    const made = await tagged("fltepsilon", 2);
+    const mark = await auditMark(w);
+    await expectCode(w.core.bulkDelete(w.as(w.u.manager), { filter: { q: "fltepsilon" } }), "FORBIDDEN");
+    const events = await mark.since();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ action: "user.deleted", outcome: "refused" });
+    for (const u of made) expect(await w.reload(u.id)).toEqual(u);
+  });
+});
+
+describe("dry run: what goes with each user", () => {
+  it("delete and deactivate count active API keys and pending invitations; a role change only keys above the role", async () => {
+    const t = await fresh("manager");
+    await apiKeyPrincipal(w, t, ["users:read"]);
+    await apiKeyPrincipal(w, t, ["users:read", "users:write"]);
+    await apiKeyPrincipal(w, t, ["users:read"], { revokedAt: new Date() });
+    await apiKeyPrincipal(w, t, ["users:read"], { expiresAt: new Date(Date.now() - 1000) });
+    const [inv] = await w.core.invite(w.as(w.u.admin), { emails: [uniqueEmail("fx-inv")], inviteMode: "none" });
+    const plain = await fresh();
+
+    const del = await w.core.bulkDelete(w.as(w.u.admin), { ids: [t.id, inv!.userId!, plain.id, w.u.admin.id], dryRun: true });
+    expect(del.map((r) => r.effects)).toEqual([
+      { apiKeys: 2, invitations: 0 },
+      { apiKeys: 0, invitations: 1 },
+      { apiKeys: 0, invitations: 0 },
+      undefined, // blocked (yourself): nothing goes
+    ]);
+    const deact = await w.core.bulkDeactivate(w.as(w.u.admin), { ids: [t.id, inv!.userId!], dryRun: true });
+    expect(deact.map((r) => r.effects)).toEqual([
+      { apiKeys: 2, invitations: 0 },
+      { apiKeys: 0, invitations: 1 },
+    ]);
+    // An auditor keeps users:read keys but not users:write ones.
+    const role = await w.core.bulkChangeRole(w.as(w.u.admin), { ids: [t.id, inv!.userId!], role: "auditor", dryRun: true });
+    expect(role.map((r) => r.effects)).toEqual([
+      { apiKeys: 1, invitations: 0 },
+      { apiKeys: 0, invitations: 0 },
+    ]);
+    // The real run reports outcomes only.
+    const real = await w.core.bulkChangeRole(w.as(w.u.admin), { ids: [t.id], role: "auditor" });
+    expect(real[0]).not.toHaveProperty("effects");
+    expect((await apiKeysOf(w, t.id)).filter((k) => !k.revokedAt && (!k.expiresAt || k.expiresAt > new Date()))).toHaveLength(1);
+  });
+});

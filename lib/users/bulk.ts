@@ -1,9 +1,17 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, isNull, sql, type SQL } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../db/client";
-import { auditEvents, users, type UserRow } from "../db/schema";
+import { apiKeys, auditEvents, invitations, users, type UserRow } from "../db/schema";
 import type { Role } from "../validation/enums";
-import { bulkChangeRoleSchema, bulkTargetsSchema, emailKey, emailSchema } from "../validation/users";
+import {
+  bulkChangeRoleSchema,
+  bulkTargetsSchema,
+  emailKey,
+  emailSchema,
+  MAX_BULK_ITEMS,
+  type BulkTargetsInput,
+} from "../validation/users";
 import { forbidden, parseInput, RosterError } from "./errors";
 import {
   activeAdminIds,
@@ -11,13 +19,15 @@ import {
   authorize,
   isUuid,
   mutate,
+  read,
   touchAndEndSessions,
   type Actor,
   type CoreDeps,
 } from "./context";
 import { cutAccess, lifecycleBlock, revokeKeysAbove } from "./lifecycle";
-import { canGrant, type Permission } from "./policy";
-import type { BulkItemResult, Principal } from "./types";
+import { keysetPage, listFilter } from "./list";
+import { canGrant, ROLE_SCOPES, type Permission } from "./policy";
+import type { BulkEffects, BulkItemResult, Principal } from "./types";
 
 interface BulkOp {
   action: string;
@@ -31,6 +41,10 @@ interface BulkOp {
   removesAdmin: (t: UserRow) => boolean;
   apply: (tx: Db, targets: UserRow[], now: Date) => Promise<void>;
   changes: (t: UserRow) => Record<string, unknown>;
+  /** Which of a target's API keys go with it: all active ones, or those above `role`. */
+  keysGo: "all" | { above: Role };
+  /** Whether its pending invitations go with it. */
+  invitationsGo: boolean;
 }
 
 interface Item {
@@ -47,30 +61,43 @@ interface Seen {
 
 const isAdmin = (t: UserRow) => t.role === "admin" && t.status === "active";
 
+type Targets = z.output<typeof bulkTargetsSchema>;
+
+/** An item of `items`: an id when it looks like one, otherwise an email. */
+const kindOf = (input: string): Item["kind"] => (input.includes("@") ? "email" : "id");
+
 /**
  * Runs a bulk operation: every item gets one outcome, in input order. Items go through in
  * chunks, each one transaction with a handful of set-based statements; if a chunk fails, its
  * rows are retried one by one so one bad row never takes the others down with it.
+ *
+ * By filter: the filter is resolved to the matching users (in the list's order, refused above
+ * the limit) and re-applied under each chunk's row locks, so a user who stopped matching in
+ * between is skipped (CONFLICT), never acted on.
  */
-async function runBulk(
-  deps: CoreDeps,
-  principal: Principal,
-  op: BulkOp,
-  ids: string[],
-  emails: string[],
-  dryRun: boolean,
-): Promise<BulkItemResult[]> {
-  const items: Item[] = [
-    ...ids.map((input) => ({ input, kind: "id" as const })),
-    ...emails.map((input) => ({ input, kind: "email" as const })),
-  ].map((it, index) => ({ ...it, index }));
+async function runBulk(deps: CoreDeps, principal: Principal, op: BulkOp, v: Targets): Promise<BulkItemResult[]> {
+  const dryRun = v.dryRun ?? false;
+  let scope: SQL | null = null;
+  let listed: Omit<Item, "index">[];
+  if (v.filter) {
+    const resolved = await resolveFilter(deps, principal, op, v.filter);
+    scope = resolved.scope;
+    listed = resolved.ids.map((input) => ({ input, kind: "id" as const }));
+  } else {
+    listed = [
+      ...(v.ids ?? []).map((input) => ({ input, kind: "id" as const })),
+      ...(v.emails ?? []).map((input) => ({ input, kind: "email" as const })),
+      ...(v.items ?? []).map((input) => ({ input, kind: kindOf(input) })),
+    ];
+  }
+  const items: Item[] = listed.map((it, index) => ({ ...it, index }));
   const results: BulkItemResult[] = items.map((it) => ({ input: it.input, outcome: "failed" }));
   const seen: Seen = { ids: new Set(), keys: new Set() };
   const size = Math.max(1, deps.config.bulkChunkSize);
 
   const runChunk = async (chunk: Item[]) => {
     const done = await mutate(deps, principal, op.action, { input: summary(chunk) }, (tx, actor, now) =>
-      processChunk(tx, actor, now, op, chunk, seen, dryRun),
+      processChunk(tx, actor, now, op, chunk, seen, dryRun, scope),
     );
     for (const [index, r] of done.results) results[index] = r;
     for (const id of done.seen.ids) seen.ids.add(id);
@@ -110,6 +137,30 @@ function failedRow(item: Item, err: unknown): BulkItemResult {
   };
 }
 
+/**
+ * "All N matching this filter": the ids of the caller's users that the list's filter matches,
+ * in the list's order. The caller must be allowed the operation at all (a refusal is audited
+ * once); more matches than the limit is VALIDATION, with nothing done.
+ */
+async function resolveFilter(deps: CoreDeps, principal: Principal, op: BulkOp, filter: NonNullable<Targets["filter"]>) {
+  const limit = deps.config.bulkFilterLimit ?? MAX_BULK_ITEMS;
+  return read(
+    deps,
+    principal,
+    op.permission,
+    async (db, actor) => {
+      const scope = listFilter(actor.orgId, filter);
+      const rows = await keysetPage(db, scope, filter.sort, { limit: limit + 1 });
+      if (rows.length > limit) {
+        const message = `This filter matches more than ${limit.toLocaleString("en")} users; narrow it down (at most ${limit.toLocaleString("en")} at once)`;
+        throw new RosterError("VALIDATION", message, { filter: [message] });
+      }
+      return { scope, ids: rows.map((r) => r.user.id) };
+    },
+    op.action,
+  );
+}
+
 const summary = (chunk: Item[]) =>
   `${chunk.length} item${chunk.length === 1 ? "" : "s"}: ${chunk.map((c) => c.input).join(",")}`.slice(0, 320);
 
@@ -121,6 +172,7 @@ async function processChunk(
   chunk: Item[],
   seenBefore: Seen,
   dryRun: boolean,
+  scope: SQL | null,
 ) {
   authorize(actor, op.permission);
   op.authorize?.(actor);
@@ -131,19 +183,21 @@ async function processChunk(
     .map((c) => emailSchema.safeParse(c.input))
     .filter((p) => p.success)
     .map((p) => emailKey(p.data));
+  // Locks the named users; `inScope` says whether each still matches the filter (when by filter).
   const rows =
     ids.length + keys.length === 0
       ? []
       : await tx
-          .select()
+          .select({ user: users, inScope: scope ? sql<boolean>`(${scope})` : sql<boolean>`true` })
           .from(users)
           .where(
             sql`${users.orgId} = ${actor.orgId} and (${users.id} = any(${sql.param(ids)}::uuid[]) or ${users.emailKey} = any(${sql.param(keys)}::text[]))`,
           )
           .orderBy(users.id)
-          .for("update");
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const byKey = new Map(rows.map((r) => [r.emailKey, r]));
+          .for("update", { of: users });
+  const outOfScope = new Set(rows.filter((r) => !r.inScope).map((r) => r.user.id));
+  const byId = new Map(rows.map(({ user: r }) => [r.id, r]));
+  const byKey = new Map(rows.map(({ user: r }) => [r.emailKey, r]));
   const admins = await activeAdminIds(tx, actor.orgId);
 
   const out = new Map<number, BulkItemResult>();
@@ -185,6 +239,10 @@ async function processChunk(
     }
     seen.ids.add(target.id);
     seen.keys.add(target.emailKey);
+    if (outOfScope.has(target.id)) {
+      out.set(item.index, { ...named, outcome: "skipped", code: "CONFLICT", message: "Changed since the filter was read: it no longer matches" });
+      continue;
+    }
     const removes = op.removesAdmin(target);
     const left = removes ? admins.size - (admins.has(target.id) ? 1 : 0) : null;
     const block = lifecycleBlock(actor, target, left);
@@ -202,15 +260,75 @@ async function processChunk(
     accepted.push(target);
     out.set(item.index, { ...named, outcome: op.outcome });
   }
-  if (!dryRun) {
+  if (dryRun) {
+    const effects = await effectsOf(tx, op, accepted, now);
+    for (const [index, r] of out) {
+      if (r.userId && r.outcome === op.outcome) out.set(index, { ...r, effects: effects.get(r.userId) });
+    }
+  } else {
     if (accepted.length) await op.apply(tx, accepted, now);
     const events = [
       ...accepted.map((t) => auditRow(actor, { action: op.action, target: t, changes: op.changes(t) }, now)),
       ...refusals,
     ];
-    if (events.length) await tx.insert(auditEvents).values(events);
+    await insertAuditRows(tx, events);
   }
   return { results: out, seen };
+}
+
+/**
+ * Inserts many audit events in one statement with one array parameter per column (unnest):
+ * building and binding a thousand rows of twelve parameters each costs far more than the insert.
+ */
+async function insertAuditRows(tx: Db, events: ReturnType<typeof auditRow>[]) {
+  if (events.length === 0) return;
+  const col = <T>(f: (e: ReturnType<typeof auditRow>) => T) => sql.param(events.map(f));
+  await tx.execute(sql`
+    insert into ${auditEvents} (org_id, actor_id, actor_email, action, target_id, target_email, changes, outcome, ip, user_agent, created_at)
+    select * from unnest(
+      ${col((e) => e.orgId)}::uuid[], ${col((e) => e.actorId)}::uuid[], ${col((e) => e.actorEmail)}::text[],
+      ${col((e) => e.action)}::text[], ${col((e) => e.targetId)}::uuid[], ${col((e) => e.targetEmail)}::text[],
+      ${col((e) => (e.changes === null ? null : JSON.stringify(e.changes)))}::jsonb[], ${col((e) => e.outcome)}::text[],
+      ${col((e) => e.ip)}::text[], ${col((e) => e.userAgent)}::text[], ${col((e) => e.createdAt.toISOString())}::timestamptz[]
+    )`);
+}
+
+/** What goes with each target (dry runs): active API keys and pending invitations. */
+async function effectsOf(tx: Db, op: BulkOp, targets: UserRow[], now: Date): Promise<Map<string, BulkEffects>> {
+  const effects = new Map<string, BulkEffects>(targets.map((t) => [t.id, { apiKeys: 0, invitations: 0 }]));
+  if (targets.length === 0) return effects;
+  const ids = idArray(targets);
+  const [keys, invs] = await Promise.all([
+    tx
+      .select({ userId: apiKeys.userId, n: sql<number>`count(*)::int` })
+      .from(apiKeys)
+      .where(
+        and(
+          sql`${apiKeys.userId} = any(${ids}::uuid[])`,
+          isNull(apiKeys.revokedAt),
+          sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > ${now})`,
+          op.keysGo === "all" ? undefined : sql`not (${apiKeys.scopes} <@ ${sql.param([...ROLE_SCOPES[op.keysGo.above]])}::text[])`,
+        ),
+      )
+      .groupBy(apiKeys.userId),
+    op.invitationsGo
+      ? tx
+          .select({ userId: invitations.userId, n: sql<number>`count(*)::int` })
+          .from(invitations)
+          .where(
+            and(
+              sql`${invitations.userId} = any(${ids}::uuid[])`,
+              isNull(invitations.acceptedAt),
+              isNull(invitations.revokedAt),
+              sql`${invitations.expiresAt} > ${now}`,
+            ),
+          )
+          .groupBy(invitations.userId)
+      : Promise.resolve([]),
+  ]);
+  for (const k of keys) effects.get(k.userId)!.apiKeys = Number(k.n);
+  for (const i of invs) effects.get(i.userId)!.invitations = Number(i.n);
+  return effects;
 }
 
 const idArray = (targets: UserRow[]) => sql.param(targets.map((t) => t.id));
@@ -225,6 +343,8 @@ const deleteOp: BulkOp = {
     await tx.delete(users).where(sql`${users.id} = any(${idArray(targets)}::uuid[])`);
   },
   changes: (t) => ({ role: { old: t.role, new: null }, status: { old: t.status, new: null } }),
+  keysGo: "all",
+  invitationsGo: true,
 };
 
 const deactivateOp: BulkOp = {
@@ -241,6 +361,8 @@ const deactivateOp: BulkOp = {
     await cutAccess(tx, targets.map((t) => t.id), now);
   },
   changes: (t) => ({ status: { old: t.status, new: "deactivated" } }),
+  keysGo: "all",
+  invitationsGo: true,
 };
 
 function changeRoleOp(role: Role): BulkOp {
@@ -261,22 +383,23 @@ function changeRoleOp(role: Role): BulkOp {
       await revokeKeysAbove(tx, targets.map((t) => t.id), role, now);
     },
     changes: (t) => ({ role: { old: t.role, new: role } }),
+    keysGo: { above: role },
+    invitationsGo: false,
   };
 }
 
-/** Deletes users named by id and/or email: one outcome per input, in input order. */
+/** Deletes users named by id, email or filter: one outcome per input, in input order. */
 export async function bulkDelete(deps: CoreDeps, principal: Principal, input: unknown) {
-  const v = parseInput(bulkTargetsSchema, input);
-  return runBulk(deps, principal, deleteOp, v.ids ?? [], v.emails ?? [], v.dryRun ?? false);
+  return runBulk(deps, principal, deleteOp, parseInput(bulkTargetsSchema, input));
 }
 
 export async function bulkDeactivate(deps: CoreDeps, principal: Principal, input: unknown) {
-  const v = parseInput(bulkTargetsSchema, input);
-  return runBulk(deps, principal, deactivateOp, v.ids ?? [], v.emails ?? [], v.dryRun ?? false);
+  return runBulk(deps, principal, deactivateOp, parseInput(bulkTargetsSchema, input));
 }
 
 export async function bulkChangeRole(deps: CoreDeps, principal: Principal, input: unknown) {
-  const v = parseInput(bulkChangeRoleSchema, input);
-  return runBulk(deps, principal, changeRoleOp(v.role), v.ids ?? [], v.emails ?? [], v.dryRun ?? false);
+  const { role, ...targets } = parseInput(bulkChangeRoleSchema, input);
+  return runBulk(deps, principal, changeRoleOp(role), targets);
 }
 
+export type { BulkTargetsInput };

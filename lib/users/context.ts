@@ -14,6 +14,8 @@ export interface CoreConfig {
   passwordResetTtlHours: number;
   /** Rows per transaction in bulk operations. */
   bulkChunkSize: number;
+  /** Most users a bulk operation by filter may match (default MAX_BULK_ITEMS). */
+  bulkFilterLimit?: number;
 }
 
 export interface CoreDeps {

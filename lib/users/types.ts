@@ -90,6 +90,16 @@ export interface BulkItemResult {
   invitationLink?: string;
   /** Accounts created with mode "temporary_password": shown once. */
   temporaryPassword?: string;
+  /**
+   * Dry runs of bulk delete, deactivate and change role: what goes with the user (active API keys
+   * revoked or deleted, pending invitations revoked or deleted).
+   */
+  effects?: BulkEffects;
+}
+
+export interface BulkEffects {
+  apiKeys: number;
+  invitations: number;
 }
 
 export interface CreateUserResult {

@@ -226,16 +226,40 @@ const listOrText = z
   .union([z.string(), idList])
   .transform((v) => (typeof v === "string" ? splitList(v) : v.map((s) => s.trim())));
 
-/** Bulk targets: ids and/or emails, one outcome per item in input order (ids first). */
+/**
+ * The list's filter as a bulk target ("all N matching this filter"): the core resolves it to the
+ * matching users, in the list's order, at most MAX_BULK_ITEMS of them.
+ */
+export const bulkFilterSchema = z.strictObject({
+  q: z.string().trim().max(200, "Search at most 200 characters").optional(),
+  status: z.array(statusSchema).max(10).optional(),
+  role: z.array(roleSchema).max(10).optional(),
+  sort: z.enum(USER_SORTS).default("name"),
+});
+export type BulkFilter = z.input<typeof bulkFilterSchema>;
+
+const listLength = (v: { ids?: string[]; emails?: string[]; items?: string[] }) =>
+  (v.ids?.length ?? 0) + (v.emails?.length ?? 0) + (v.items?.length ?? 0);
+
+/**
+ * Bulk targets: ids, emails and/or items (each an id or an email, told apart by shape, as pasted),
+ * one outcome per item in input order (ids, then emails, then items); or a filter instead.
+ */
 export const bulkTargetsSchema = z
   .strictObject({
     ids: listOrText.optional(),
     emails: listOrText.optional(),
+    items: listOrText.optional(),
+    filter: bulkFilterSchema.optional(),
     dryRun: z.boolean().optional(),
   })
-  .refine((v) => (v.ids?.length ?? 0) + (v.emails?.length ?? 0) > 0, "Name at least one user")
+  .refine((v) => !(v.filter && listLength(v) > 0), {
+    message: "Name users either by a filter or by a list, not both",
+    path: ["filter"],
+  })
+  .refine((v) => v.filter !== undefined || listLength(v) > 0, "Name at least one user")
   .refine(
-    (v) => (v.ids?.length ?? 0) + (v.emails?.length ?? 0) <= MAX_BULK_ITEMS,
+    (v) => listLength(v) <= MAX_BULK_ITEMS,
     `At most ${MAX_BULK_ITEMS.toLocaleString("en")} users at once`,
   );
 export type BulkTargetsInput = z.input<typeof bulkTargetsSchema>;

@@ -47,3 +47,12 @@ export const copyInvitationLinkAction = authedAction(async (p, id: unknown) =>
 export const inviteUsersAction = authedAction(async (p, input: unknown) => userApi().invite(p, input));
 
 export const createUserAction = authedAction(async (p, input: unknown) => userApi().create(p, input));
+
+// Bulk operations: `{ ids | emails | items | filter, dryRun?, role? }` (the core parses it);
+// one outcome per input, in input order. The dialog dry-runs first (the preview), then sends
+// the rows in chunks to show progress.
+export const bulkDeleteAction = authedAction(async (p, input: unknown) => userApi().bulkDelete(p, input));
+
+export const bulkDeactivateAction = authedAction(async (p, input: unknown) => userApi().bulkDeactivate(p, input));
+
+export const bulkChangeRoleAction = authedAction(async (p, input: unknown) => userApi().bulkChangeRole(p, input));
