@@ -23,6 +23,7 @@ async function confirm(page: Page, opener: string, confirmLabel: string) {
 }
 
 test("an admin's reset emails a link; the old password stops working; the user sets a new one and is signed in", async ({ browser }) => {
+  test.setTimeout(120_000); // several argon2 hashes and sign-ins on a busy machine
   const admin = await fresh(browser);
   await signIn(admin, "admin@acme.example", E2E_ADMIN_PASSWORD);
   await expect(admin.getByRole("heading", { name: "Overview" })).toBeVisible();
