@@ -133,3 +133,32 @@ test("an expired link is refused; a resend sends a fresh one that works", async 
   await invitee.goto(first);
   await expect(invitee.getByRole("heading", { name: "This link cannot be used" })).toBeVisible();
 });
+
+test("a manager's invitation from the dialog arrives by email; the invitee joins as a member", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const manager = await (await browser.newContext()).newPage();
+  await manager.goto("/sign-in");
+  await manager.getByRole("textbox", { name: "Email" }).fill("manager@acme.example");
+  await manager.getByLabel("Password").fill(E2E_ADMIN_PASSWORD);
+  await manager.getByRole("button", { name: "Sign in" }).click();
+  await expect(manager.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await manager.goto("/users");
+  await manager.getByRole("button", { name: "Invite users" }).click();
+  const dialog = manager.getByRole("dialog", { name: "Invite users" });
+  const email = `mailed.${Date.now().toString(36)}@acme.example`;
+  await dialog.getByRole("textbox", { name: "Email addresses" }).fill(email);
+  await dialog.getByRole("combobox", { name: "Role" }).selectOption("member");
+  await dialog.getByRole("radio", { name: /Email an invitation link/ }).check();
+  await dialog.getByRole("button", { name: "Invite", exact: true }).click();
+  await expect(dialog.getByRole("table", { name: "Results" })).toContainText("Invitation email queued");
+
+  const mail = await waitForMail(email, 1);
+  expect(mail.subject).toBe("Morgan Manager invited you to Acme on Roster");
+  expect(mail.text).toContain("as a member.");
+  const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(linkIn(mail));
+  await expect(invitee.getByText("Morgan Manager invited you to join Acme as member.")).toBeVisible();
+  await invitee.getByLabel("Your name").fill("Mailed Member");
+  await accept(invitee, "a mailed member's passphrase");
+  await expect(invitee.getByRole("heading", { name: "No access to the console" })).toBeVisible();
+});

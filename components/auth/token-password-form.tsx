@@ -4,11 +4,12 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { Field } from "@/components/forms/field";
+import { PasswordRules } from "@/components/forms/password-rules";
 import type { ActionResult } from "@/lib/auth/action";
-import { PASSWORD_MAX, PASSWORD_MIN, redeemTokenSchema } from "@/lib/validation/users";
+import { redeemTokenSchema } from "@/lib/validation/users";
 
 type Values = z.input<typeof redeemTokenSchema>;
 
@@ -33,11 +34,12 @@ export function TokenPasswordForm({
   const router = useRouter();
   const [formError, setFormError] = useState<string | null>(null);
   const withName = name !== undefined;
-  const { register, handleSubmit, setError, formState } = useForm<Values>({
+  const { register, handleSubmit, setError, formState, control } = useForm<Values>({
     resolver: zodResolver(redeemTokenSchema),
     defaultValues: { token, ...(withName ? { name } : {}), password: "", passwordConfirmation: "" },
   });
   const errors = formState.errors;
+  const password = useWatch({ control, name: "password" }) ?? "";
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
@@ -68,9 +70,12 @@ export function TokenPasswordForm({
       {withName ? (
         <Field id="name" label="Your name" autoComplete="name" error={errors.name?.message} {...register("name")} />
       ) : null}
-      <Field id="password" label="New password" type="password" autoComplete="new-password"
-        hint={`${PASSWORD_MIN} to ${PASSWORD_MAX} characters; any characters, spaces and emoji too. Common passwords are refused.`}
-        error={errors.password?.message} {...register("password")} />
+      <div>
+        <Field id="password" label="New password" type="password" autoComplete="new-password"
+          aria-describedby={`password-rules${errors.password ? " password-error" : ""}`}
+          error={errors.password?.message} {...register("password")} />
+        <PasswordRules id="password-rules" password={password} email={email} />
+      </div>
       <Field id="passwordConfirmation" label="Confirm new password" type="password" autoComplete="new-password"
         error={errors.passwordConfirmation?.message} {...register("passwordConfirmation")} />
       {formError ? (
