@@ -4,4 +4,10 @@ export async function register() {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { bootstrap } = await import("./lib/bootstrap");
   await bootstrap();
+  // The email outbox's sender (SMTP_URL), in this process; stopped on SIGTERM/SIGINT.
+  const [{ startMailDelivery }, { getDatabase }] = await Promise.all([
+    import("./lib/mail/delivery"),
+    import("./lib/db/client"),
+  ]);
+  await startMailDelivery(await getDatabase());
 }

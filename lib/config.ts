@@ -8,7 +8,11 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   APP_URL: z.url({ error: "APP_URL must be a URL such as https://roster.example.com" }).optional(),
   AUTH_SECRET: z.string().min(32, "AUTH_SECRET must have at least 32 characters").optional(),
-  SMTP_URL: z.string().optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@smtp.example.com:587" })
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   REDIS_URL: z.string().optional(),
   ROSTER_ADMIN_EMAIL: z.string().optional(),
   ROSTER_ADMIN_PASSWORD: z.string().optional(),
@@ -49,6 +53,11 @@ export function env(source: Record<string, string | undefined> = process.env): E
   }
   if (source === process.env) cached = parsed.data;
   return parsed.data;
+}
+
+/** The sender of Roster's emails: MAIL_FROM, or Roster <no-reply@APP_URL's host>. */
+export function mailFrom(e: Env = env()): string {
+  return e.MAIL_FROM ?? `Roster <no-reply@${new URL(appUrl(e)).hostname}>`;
 }
 
 export function appUrl(e: Env = env()): string {

@@ -132,7 +132,9 @@ export function UserDrawer({ user, timeline, viewer }: { user: UserDetailDTO; ti
                   )}
                   {user.status === "active" ? (
                     <>
-                      {/* Reset by emailed link waits for the reset page and mail delivery; the core has it. */}
+                      <ConfirmButton label="Reset password" title={`Reset ${title}'s password?`} confirmLabel="Send reset link"
+                        description="Their current password stops working and their sessions end. They get an email with a link to choose a new one."
+                        onConfirm={async () => { await run(resetPasswordAction(user.id, { mode: "email_link" }), () => `Password reset; a link was emailed to ${user.email}`); }} />
                       <TemporaryPassword user={user} run={run} />
                       <ConfirmButton label="End all sessions" title={`End all of ${title}'s sessions?`} confirmLabel="End sessions"
                         description="They are signed out everywhere on their next click; their password stays the same."

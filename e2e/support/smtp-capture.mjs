@@ -1,7 +1,7 @@
 // An SMTP server that keeps every message it accepts, for the e2e run:
-// `node e2e/support/smtp-capture.mjs`. The app sends to it (SMTP_URL); the tests read what
+// `node e2e/support/smtp-capture.mjs`. The apps send to it (SMTP_URL); the tests read what
 // arrived over HTTP: GET /messages?to=<address> answers the parsed messages to that address,
-// oldest first ({ to, from, subject, text, html, date }). Not for anything but tests.
+// oldest first ({ to, from, subject, text, html }). Not for anything but tests.
 import http from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -9,7 +9,7 @@ import { SMTPServer } from "smtp-server";
 const SMTP_PORT = Number(process.env.SMTP_PORT ?? 3101);
 const HTTP_PORT = Number(process.env.HTTP_PORT ?? 3102);
 
-/** @type {{ to: string[], from: string, subject: string, text: string, html: string, date: string }[]} */
+/** @type {{ to: string[], from: string, subject: string, text: string, html: string }[]} */
 const messages = [];
 
 const smtp = new SMTPServer({
@@ -25,7 +25,6 @@ const smtp = new SMTPServer({
           subject: mail.subject ?? "",
           text: mail.text ?? "",
           html: typeof mail.html === "string" ? mail.html : "",
-          date: new Date().toISOString(),
         });
         callback();
       })

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { toErrorBody, type ErrorBody } from "../users/errors";
+import { headers } from "next/headers";
+import { RosterError, toErrorBody, type ErrorBody } from "../users/errors";
+import { INVALID_LINK } from "../users/invitations";
 import type { Principal } from "../users/types";
 import { currentPrincipal } from "./session";
 
@@ -24,6 +26,30 @@ export function authedAction<A extends unknown[], T>(
       }
       return { ok: true, data: await body(principal, ...args) };
     } catch (err) {
+      return { ok: false, error: toErrorBody(err, requestId) };
+    }
+  };
+}
+
+/**
+ * A server action whose credential is a single-use link's token, not a session (accepting an
+ * invitation, completing a password reset): the core checks the token; the result has the one
+ * shape. Every refusal of the link itself, a malformed token included, is the one generic
+ * NOT_FOUND (SECURITY.md 14).
+ */
+export function tokenAction<A extends unknown[], T>(
+  body: (meta: { ip: string | null; userAgent: string | null }, ...args: A) => Promise<T>,
+): (...args: A) => Promise<ActionResult<T>> {
+  return async (...args: A) => {
+    const requestId = randomUUID();
+    try {
+      const h = await headers();
+      const meta = { ip: h.get("x-forwarded-for")?.split(",")[0]?.trim() ?? null, userAgent: h.get("user-agent") };
+      return { ok: true, data: await body(meta, ...args) };
+    } catch (err) {
+      if (err instanceof RosterError && err.code === "VALIDATION" && err.fields?.token) {
+        return { ok: false, error: { code: "NOT_FOUND", message: INVALID_LINK, requestId } };
+      }
       return { ok: false, error: toErrorBody(err, requestId) };
     }
   };

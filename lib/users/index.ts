@@ -4,6 +4,7 @@ import "server-only";
 // call one of these, and map errors.
 import { appUrl, env } from "../config";
 import { getDatabase, type Db } from "../db/client";
+import { mailQueued } from "../mail/signal";
 import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
 import { RosterError } from "./errors";
 import { authenticate, authenticateExternal, sessionUser } from "./auth";
@@ -71,6 +72,13 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
         throw err;
       }
     }) as Bound<F>;
+  // Operations that may queue an email: the app's sender is told once they have committed.
+  const mailing = <F extends (...args: never[]) => Promise<unknown>>(f: F) =>
+    (async (...args: Parameters<F>) => {
+      const result = await f(...args);
+      mailQueued();
+      return result;
+    }) as F;
   return {
     deps,
     list: bind(listUsers),
@@ -79,8 +87,8 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     export: mutation("users.exported", exportUsers),
     stats: bind(userStats),
     timeline: bind(userTimeline),
-    create: mutation("user.created", createUser),
-    invite: mutation("user.invited", inviteUsers),
+    create: mailing(mutation("user.created", createUser)),
+    invite: mailing(mutation("user.invited", inviteUsers)),
     update: mutation("user.updated", updateUser),
     changeRole: mutation("user.role_changed", changeRole),
     patch: mutation("user.updated", patchUser),
@@ -91,10 +99,10 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     bulkDeactivate: mutation("user.deactivated", bulkDeactivate),
     bulkChangeRole: mutation("user.role_changed", bulkChangeRole),
     setPassword: mutation("user.password_set", setPassword),
-    resetPassword: mutation("user.password_reset", resetPassword),
+    resetPassword: mailing(mutation("user.password_reset", resetPassword)),
     changeOwnPassword: mutation("user.password_changed", changeOwnPassword),
     endSessions: mutation("user.sessions_revoked", endSessions),
-    resendInvitation: mutation("invitation.resent", resendInvitation),
+    resendInvitation: mailing(mutation("invitation.resent", resendInvitation)),
     revokeInvitation: mutation("invitation.revoked", revokeInvitation),
     copyInvitationLink: mutation("invitation.link_copied", (d: CoreDeps, principal: Principal, ref: unknown) =>
       resendInvitation(d, principal, ref, { send: false }),

@@ -134,6 +134,7 @@ async function createAccounts(
             inviterName: actor.name || actor.email,
             inviterEmail: actor.email,
             recipientName: c.row.name,
+            role: c.row.role,
             expiresAt: expiresAt.toISOString(),
           },
           createdAt: now,

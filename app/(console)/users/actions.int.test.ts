@@ -37,6 +37,7 @@ const cases: Case[] = [
   { name: "changeRoleAction", call: (id) => actions.changeRoleAction(id, { role: "manager" }), allowed: ["admin"], target: "member" },
   { name: "endSessionsAction", call: (id) => actions.endSessionsAction(id), allowed: ["admin"], target: "member" },
   { name: "resetPasswordAction", call: (id) => actions.resetPasswordAction(id, { mode: "temporary_password" }), allowed: ["admin"], target: "member" },
+  { name: "resetPasswordAction (email link)", call: (id) => actions.resetPasswordAction(id, { mode: "email_link" }), allowed: ["admin"], target: "member" },
   { name: "deactivateUserAction", call: (id) => actions.deactivateUserAction(id), allowed: ["admin"], target: "member" },
   { name: "resendInvitationAction", call: (id) => actions.resendInvitationAction(id), allowed: ["admin", "manager"], target: "invited" },
   { name: "copyInvitationLinkAction", call: (id) => actions.copyInvitationLinkAction(id), allowed: ["admin", "manager"], target: "invited" },
