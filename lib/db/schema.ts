@@ -173,9 +173,17 @@ export const auditEvents = pgTable(
     userAgent: text("user_agent"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
+  // The audit log reads newest first by (created_at, id) within an org; each filter has an index
+  // in that order, so a rare actor, target, action or a refusal is found without walking the
+  // whole log (lib/users/audit-log.ts). Emails match case-insensitively on lower(...).
   (t) => [
     index("audit_org_created").on(t.orgId, t.createdAt, t.id),
-    index("audit_target").on(t.targetId, t.createdAt),
+    index("audit_org_target").on(t.orgId, t.targetId, t.createdAt, t.id),
+    index("audit_org_actor").on(t.orgId, t.actorId, t.createdAt, t.id),
+    index("audit_org_actor_email").on(t.orgId, sql`lower(${t.actorEmail})`, t.createdAt, t.id),
+    index("audit_org_target_email").on(t.orgId, sql`lower(${t.targetEmail})`, t.createdAt, t.id),
+    index("audit_org_action").on(t.orgId, t.action, t.createdAt, t.id),
+    index("audit_org_refused").on(t.orgId, t.createdAt, t.id).where(sql`${t.outcome} = 'refused'`),
   ],
 );
 

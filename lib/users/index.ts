@@ -30,6 +30,7 @@ import {
   setPassword,
   updateUser,
 } from "./lifecycle";
+import { exportAuditEvents, listAuditEvents } from "./audit-log";
 import { exportUsers } from "./export";
 import { getUser, listUsers } from "./list";
 import { userStats } from "./stats";
@@ -37,6 +38,7 @@ import { userTimeline } from "./timeline";
 import type { Principal } from "./types";
 
 export * from "./types";
+export type { AuditEventDTO, ListAuditEventsResult } from "./audit-log";
 export { RosterError, toErrorBody } from "./errors";
 export { SIGN_IN_FAILED, type SignedIn } from "./auth";
 export { IDEMPOTENCY_TTL_HOURS, type IdempotencyOptions } from "./idempotency";
@@ -87,6 +89,10 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     export: mutation("users.exported", exportUsers),
     stats: bind(userStats),
     timeline: bind(userTimeline),
+    /** The audit log: filtered, keyset-paginated, newest first (admins and auditors). */
+    auditEvents: bind(listAuditEvents),
+    // Audited as "audit.exported", refused input included.
+    exportAuditEvents: mutation("audit.exported", exportAuditEvents),
     create: mailing(mutation("user.created", createUser)),
     invite: mailing(mutation("user.invited", inviteUsers)),
     update: mutation("user.updated", updateUser),

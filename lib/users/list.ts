@@ -1,5 +1,6 @@
 import "server-only";
 import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { apiKeys, users } from "../db/schema";
 import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
@@ -116,10 +117,11 @@ export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSor
 /** Above this planner estimate the exact count is not even tried: it would cost too much. */
 export const ESTIMATE_ONLY_ABOVE = 10 * TOTAL_EXACT_LIMIT;
 
-export async function plannerEstimate(db: Db, where: SQL): Promise<number> {
+/** The planner's estimate of the rows of `table` (users by default) matching `where`. */
+export async function plannerEstimate(db: Db, where: SQL, table: PgTable = users): Promise<number> {
   const plan = await queryRows<{ "QUERY PLAN": unknown }>(
     db,
-    sql`explain (format json) select 1 from ${users} where ${where}`,
+    sql`explain (format json) select 1 from ${table} where ${where}`,
   );
   const raw = plan[0]?.["QUERY PLAN"];
   const parsed = (typeof raw === "string" ? JSON.parse(raw) : raw) as [
@@ -136,12 +138,13 @@ export async function plannerEstimate(db: Db, where: SQL): Promise<number> {
 export async function countUsers(
   db: Db,
   where: SQL,
+  table: PgTable = users,
 ): Promise<{ total: number; totalExact: boolean }> {
-  const estimate = await plannerEstimate(db, where);
+  const estimate = await plannerEstimate(db, where, table);
   if (estimate > ESTIMATE_ONLY_ABOVE) return { total: estimate, totalExact: false };
   const capped = await queryRows<{ n: number }>(
     db,
-    sql`select count(*)::int as n from (select 1 from ${users} where ${where} limit ${TOTAL_EXACT_LIMIT + 1}) t`,
+    sql`select count(*)::int as n from (select 1 from ${table} where ${where} limit ${TOTAL_EXACT_LIMIT + 1}) t`,
   );
   const n = Number(capped[0]?.n ?? 0);
   if (n <= TOTAL_EXACT_LIMIT) return { total: n, totalExact: true };

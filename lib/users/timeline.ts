@@ -1,29 +1,19 @@
 import "server-only";
-import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { auditEvents } from "../db/schema";
+import { latestAuditEvents, type AuditEventDTO } from "./audit-log";
 import { read, type CoreDeps } from "./context";
 import { parseInput } from "./errors";
 import { findUser } from "./list";
 import type { Principal } from "./types";
 
-export interface AuditEventDTO {
-  id: string;
-  action: string;
-  outcome: "success" | "refused";
-  actorId: string | null;
-  actorEmail: string | null;
-  targetId: string | null;
-  targetEmail: string | null;
-  changes: Record<string, unknown> | null;
-  ip: string | null;
-  userAgent: string | null;
-  createdAt: string;
-}
+export type { AuditEventDTO } from "./audit-log";
 
-const inputSchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const inputSchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
-/** What was done to a user, by whom and when, newest first (the drawer's timeline). */
+/**
+ * What was done to a user, by whom and when, newest first (the drawer's timeline): the audit
+ * log's own query, filtered on the user's id.
+ */
 export async function userTimeline(
   deps: CoreDeps,
   principal: Principal,
@@ -34,24 +24,6 @@ export async function userTimeline(
   const { limit } = parseInput(inputSchema, input);
   return read(deps, principal, "audit:read", async (db, actor) => {
     const target = await findUser(db, actor, id);
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.orgId, actor.orgId), eq(auditEvents.targetId, target.id)))
-      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
-      .limit(limit);
-    return rows.map((e) => ({
-      id: e.id,
-      action: e.action,
-      outcome: e.outcome,
-      actorId: e.actorId,
-      actorEmail: e.actorEmail,
-      targetId: e.targetId,
-      targetEmail: e.targetEmail,
-      changes: e.changes ?? null,
-      ip: e.ip,
-      userAgent: e.userAgent,
-      createdAt: e.createdAt.toISOString(),
-    }));
+    return latestAuditEvents(db, actor.orgId, { targetId: target.id }, limit);
   });
 }
