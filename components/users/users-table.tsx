@@ -122,6 +122,15 @@ function StatusBadge({ user }: { user: UserDTO }) {
 const button =
   "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
 
+/** The activity filters in force (set by the overview's links), as removable chips. */
+function activityFilters(p: { invitation: string | null; neverSignedIn: boolean; notSeenSince: string | null }) {
+  const out: { key: "invitation" | "neverSignedIn" | "notSeenSince"; label: string }[] = [];
+  if (p.invitation) out.push({ key: "invitation", label: p.invitation === "expired" ? "Invitation expired" : "Invitation pending" });
+  if (p.neverSignedIn) out.push({ key: "neverSignedIn", label: "Never signed in" });
+  if (p.notSeenSince) out.push({ key: "notSeenSince", label: `Last sign-in before ${p.notSeenSince}` });
+  return out;
+}
+
 export interface UsersTableProps {
   result: ListUsersResult;
   viewer: { userId: string; role: Role };
@@ -142,7 +151,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
     void setParams({ cursor: null, ...patch }, { history });
 
   // A new query (not a new page) forgets the selection: it named rows of another result.
-  const filterKey = JSON.stringify([params.q, params.status, params.role, params.sort]);
+  const filterKey = JSON.stringify([params.q, params.status, params.role, params.invitation, params.neverSignedIn, params.notSeenSince, params.sort]);
   const [lastFilterKey, setLastFilterKey] = useState(filterKey);
   if (filterKey !== lastFilterKey) {
     setLastFilterKey(filterKey);
@@ -164,13 +173,17 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
 
   const field = params.sort.replace(/^-/, "") as UserSortField;
   const descending = params.sort.startsWith("-");
-  const filtered = params.q !== "" || params.status.length > 0 || params.role.length > 0;
+  const activity = activityFilters(params);
+  const filtered = params.q !== "" || params.status.length > 0 || params.role.length > 0 || activity.length > 0;
   const selectedCount = Object.values(rowSelection).filter(Boolean).length;
   const exportHref = (format: string) => {
     const qs = new URLSearchParams();
     if (params.q) qs.set("q", params.q);
     for (const v of params.status) qs.append("status", v);
     for (const v of params.role) qs.append("role", v);
+    if (params.invitation) qs.set("invitation", params.invitation);
+    if (params.neverSignedIn) qs.set("neverSignedIn", "true");
+    if (params.notSeenSince) qs.set("notSeenSince", params.notSeenSince);
     qs.set("sort", params.sort);
     qs.set("format", format);
     return `/users/export?${qs}`;
@@ -195,8 +208,19 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
         />
         <FilterMenu label="Status" options={STATUSES} labels={STATUS_LABELS} selected={params.status} onChange={(status) => update({ status })} />
         <FilterMenu label="Role" options={ROLES} labels={ROLE_LABELS} selected={params.role} onChange={(role) => update({ role })} />
+        {activity.map((f) => (
+          <button
+            key={f.key}
+            type="button"
+            aria-label={`Remove filter: ${f.label}`}
+            className="inline-flex items-center gap-1 rounded-full border border-neutral-300 bg-neutral-100 px-3 py-1 text-sm hover:bg-neutral-200 dark:border-neutral-700 dark:bg-neutral-800 dark:hover:bg-neutral-700"
+            onClick={() => update({ [f.key]: f.key === "neverSignedIn" ? false : null })}
+          >
+            {f.label} <span aria-hidden="true">×</span>
+          </button>
+        ))}
         {filtered ? (
-          <button type="button" className={button} onClick={() => { setSearch(""); update({ q: "", status: [], role: [] }); }}>
+          <button type="button" className={button} onClick={() => { setSearch(""); update({ q: "", status: [], role: [], invitation: null, neverSignedIn: false, notSeenSince: null }); }}>
             Clear filters
           </button>
         ) : null}

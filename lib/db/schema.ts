@@ -109,6 +109,10 @@ export const invitations = pgTable(
   (t) => [
     uniqueIndex("invitations_token_hash_uq").on(t.tokenHash),
     index("invitations_user").on(t.userId, t.createdAt),
+    // Open invitations by expiry: the overview's oldest pending and expired ones.
+    index("invitations_open_expires")
+      .on(t.expiresAt)
+      .where(sql`${t.kind} = 'invitation' and ${t.acceptedAt} is null and ${t.revokedAt} is null`),
   ],
 );
 

@@ -83,7 +83,7 @@ export async function exportUsers(
       return {
         filename: `roster-users-${now.toISOString().slice(0, 10)}.${fmt}`,
         contentType: CONTENT_TYPES[fmt],
-        body: exportStream(deps, listFilterParts(actor.orgId, filter, filter.sort), filter.sort, fmt),
+        body: exportStream(deps, listFilterParts(actor.orgId, filter, filter.sort, now), filter.sort, fmt),
       };
     },
     "users.exported",

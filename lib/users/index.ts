@@ -33,12 +33,14 @@ import {
 import { exportAuditEvents, listAuditEvents } from "./audit-log";
 import { exportUsers } from "./export";
 import { getUser, listUsers } from "./list";
+import { overview } from "./overview";
 import { userStats } from "./stats";
 import { userTimeline } from "./timeline";
 import type { Principal } from "./types";
 
 export * from "./types";
 export type { AuditEventDTO, ListAuditEventsResult } from "./audit-log";
+export type { OverviewDTO, OverviewFigure, OverviewInvitation } from "./overview";
 export { RosterError, toErrorBody } from "./errors";
 export { SIGN_IN_FAILED, type SignedIn } from "./auth";
 export { IDEMPOTENCY_TTL_HOURS, type IdempotencyOptions } from "./idempotency";
@@ -88,6 +90,8 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     // A read that writes its own audit event; refused input (a bad format) is audited too.
     export: mutation("users.exported", exportUsers),
     stats: bind(userStats),
+    /** The overview page's figures, each with the users-list filter it links to. */
+    overview: bind(overview),
     timeline: bind(userTimeline),
     /** The audit log: filtered, keyset-paginated, newest first (admins and auditors). */
     auditEvents: bind(listAuditEvents),

@@ -2,9 +2,9 @@ import "server-only";
 import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { apiKeys, users } from "../db/schema";
+import { apiKeys, invitations, users } from "../db/schema";
 import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
-import { emailKey, listUsersQuerySchema } from "../validation/users";
+import { emailKey, listUsersQuerySchema, type InvitationFilter } from "../validation/users";
 import { parseInput, notFound, pgErrorCode, RosterError } from "./errors";
 import {
   activeAdminIds,
@@ -69,7 +69,15 @@ function decodeCursor(cursor: string, sort: UserSort): [string, string, "n" | "p
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-type ListFilterInput = { q?: string; email?: string; status?: string[]; role?: string[] };
+type ListFilterInput = {
+  q?: string;
+  email?: string;
+  status?: string[];
+  role?: string[];
+  invitation?: InvitationFilter;
+  neverSignedIn?: boolean;
+  notSeenSince?: string;
+};
 
 /** The search term as the list compares it, or null for none. */
 const searchTerm = (q: string | undefined) => q?.trim().normalize("NFC").toLowerCase() || null;
@@ -79,7 +87,7 @@ const emailPrefix = (term: string) => sql`${users.emailKey} collate "C" like ${`
 const namePrefix = (term: string) => sql`lower(${users.name}) collate "C" like ${`${escapeLike(term)}%`}`;
 
 /** The WHERE clause of a list query: org, search, email, status and role filters. */
-export function listFilter(orgId: string, q: ListFilterInput): SQL {
+export function listFilter(orgId: string, q: ListFilterInput, now: Date = new Date()): SQL {
   const parts: SQL[] = [sql`${users.orgId} = ${orgId}`];
   const term = searchTerm(q.q);
   if (term) {
@@ -93,6 +101,20 @@ export function listFilter(orgId: string, q: ListFilterInput): SQL {
   if (q.email) parts.push(sql`${users.emailKey} = ${emailKey(q.email)}`);
   if (q.status?.length) parts.push(inArray(users.status, q.status as never[]));
   if (q.role?.length) parts.push(inArray(users.role, q.role as never[]));
+  // Sign-in filters use the users_org_last_login index's own expression (never = -infinity).
+  if (q.neverSignedIn) parts.push(sql`${SORT_KEYS.last_login} = '-infinity'::timestamptz`);
+  if (q.notSeenSince) {
+    parts.push(
+      sql`${SORT_KEYS.last_login} > '-infinity'::timestamptz and ${SORT_KEYS.last_login} < ${`${q.notSeenSince}T00:00:00Z`}::timestamptz`,
+    );
+  }
+  if (q.invitation) {
+    // An invited user's open invitation (a resend revokes the older ones, so there is one).
+    const cmp = q.invitation === "expired" ? sql`<=` : sql`>`;
+    parts.push(
+      sql`${users.status} = 'invited' and exists (select 1 from ${invitations} where ${invitations.userId} = ${users.id} and ${invitations.kind} = 'invitation' and ${invitations.acceptedAt} is null and ${invitations.revokedAt} is null and ${invitations.expiresAt} ${cmp} ${now.toISOString()}::timestamptz)`,
+    );
+  }
   return and(...parts)!;
 }
 
@@ -105,12 +127,12 @@ export function listFilter(orgId: string, q: ListFilterInput): SQL {
  * right: the name prefix becomes a range scan of the name index. Only for the name and email
  * sorts (the prefixes' own orders).
  */
-export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSort): SQL[] {
+export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSort, now: Date = new Date()): SQL[] {
   const term = searchTerm(q.q);
   // In the time orders the prefixes are spread out, so the one statement serves.
   const textSort = /^-?(name|email)$/.test(sort);
-  if (!term || !isPrefixTerm(term) || !textSort) return [listFilter(orgId, q)];
-  const rest = listFilter(orgId, { ...q, q: undefined });
+  if (!term || !isPrefixTerm(term) || !textSort) return [listFilter(orgId, q, now)];
+  const rest = listFilter(orgId, { ...q, q: undefined }, now);
   return [and(rest, emailPrefix(term))!, and(rest, namePrefix(term))!];
 }
 
@@ -207,10 +229,10 @@ export async function listUsers(
   const query = parseInput(listUsersQuerySchema, input ?? {});
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
-    const where = listFilter(actor.orgId, query);
+    const where = listFilter(actor.orgId, query, deps.now());
     // Walking backward means reading the opposite order, then reversing the page.
     const backward = cursor?.[2] === "p";
-    const rows = await keysetPage(db, listFilterParts(actor.orgId, query, query.sort), query.sort, {
+    const rows = await keysetPage(db, listFilterParts(actor.orgId, query, query.sort, deps.now()), query.sort, {
       after: cursor && [cursor[0], cursor[1]],
       reverse: backward,
       limit: query.limit + 1,

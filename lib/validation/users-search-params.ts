@@ -4,12 +4,20 @@ import {
   createLoader,
   createParser,
   createSerializer,
+  parseAsBoolean,
   parseAsNativeArrayOf,
   parseAsNumberLiteral,
   parseAsString,
   parseAsStringLiteral,
 } from "nuqs/server";
 import { ROLES, STATUSES, USER_SORTS } from "./enums";
+import { calendarDateSchema, INVITATION_FILTERS } from "./users";
+
+/** A calendar date (YYYY-MM-DD) kept as text; anything else parses to null. */
+export const parseAsCalendarDate = createParser({
+  parse: (v: string) => (calendarDateSchema.safeParse(v).success ? v : null),
+  serialize: (v: string) => v,
+});
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 
@@ -26,6 +34,10 @@ export const usersSearchParams = {
   q: parseAsSearch.withDefault(""),
   status: parseAsNativeArrayOf(parseAsStringLiteral(STATUSES)),
   role: parseAsNativeArrayOf(parseAsStringLiteral(ROLES)),
+  /** Activity filters the overview's figures link to. */
+  invitation: parseAsStringLiteral(INVITATION_FILTERS),
+  neverSignedIn: parseAsBoolean.withDefault(false),
+  notSeenSince: parseAsCalendarDate,
   sort: parseAsStringLiteral(USER_SORTS).withDefault("name"),
   limit: parseAsNumberLiteral(PAGE_SIZES).withDefault(50),
   cursor: parseAsString,

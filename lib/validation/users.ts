@@ -269,6 +269,26 @@ export const bulkChangeRoleSchema = bulkTargetsSchema.safeExtend({ role: roleSch
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(10));
 
+/** Invitation states the list can filter invited users by (the overview's figures link to them). */
+export const INVITATION_FILTERS = ["pending", "expired"] as const;
+export type InvitationFilter = (typeof INVITATION_FILTERS)[number];
+
+/** A calendar date (UTC), YYYY-MM-DD, that really exists. */
+export const calendarDateSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31")
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, "Not a calendar date");
+
+/** true/false as JSON, or as the strings a URL carries. */
+const flagSchema = z.union([
+  z.boolean(),
+  z.enum(["true", "false", "1", "0"], { error: "Use true or false" }).transform((v) => v === "true" || v === "1"),
+]);
+
 /**
  * The users list query, from a URL or a JSON body. Unknown keys are refused; numbers are
  * coerced from strings; limit is clamped to 1–100.
@@ -278,6 +298,12 @@ export const listUsersQuerySchema = z.strictObject({
   email: z.string().trim().max(320).optional(),
   status: oneOrMany(statusSchema).optional(),
   role: oneOrMany(roleSchema).optional(),
+  /** Invited users whose open invitation is still valid, or has expired. */
+  invitation: z.enum(INVITATION_FILTERS, { error: `invitation must be one of: ${INVITATION_FILTERS.join(", ")}` }).optional(),
+  /** Users who have never signed in. */
+  neverSignedIn: flagSchema.optional(),
+  /** Users who have signed in, but not since this date (UTC): last sign-in before it. */
+  notSeenSince: calendarDateSchema.optional(),
   sort: z.enum(USER_SORTS, { error: `Sort by one of: ${USER_SORTS.join(", ")}` }).default("name"),
   limit: z.coerce
     .number({ error: "limit must be a number" })
