@@ -12,7 +12,8 @@ import { ConfirmButton } from "@/components/ui/confirm-button";
 import { useToast } from "@/components/ui/toaster";
 import type { ActionResult } from "@/lib/auth/action";
 import { can, canEditTarget } from "@/lib/users/policy";
-import type { AuditEventDTO } from "@/lib/users/timeline";
+import type { AuditEventDTO } from "@/lib/users/audit-log";
+import { describeChanges } from "@/components/audit/format";
 import type { UserDetailDTO } from "@/lib/users/types";
 import { PROFILE_FIELDS, ROLES, type Role } from "@/lib/validation/enums";
 import { updateUserSchema } from "@/lib/validation/users";
@@ -388,18 +389,6 @@ function TemporaryPassword({ user, run }: { user: UserDetailDTO; run: Run }) {
   );
 }
 
-function describe(e: AuditEventDTO): string {
-  const changes = e.changes ?? {};
-  const parts = Object.entries(changes)
-    .filter(([, v]) => v && typeof v === "object" && "old" in (v as object))
-    .map(([k, v]) => {
-      const { old, new: next } = v as { old: unknown; new: unknown };
-      return `${k}: ${old === null || old === undefined ? "—" : String(old)} → ${next === null || next === undefined ? "—" : String(next)}`;
-    });
-  if (e.outcome === "refused") parts.unshift(`refused (${String((changes as { code?: string }).code ?? "")})`);
-  return parts.join("; ");
-}
-
 function Timeline({ events }: { events: AuditEventDTO[] }) {
   return (
     <section aria-labelledby="timeline-heading">
@@ -414,7 +403,7 @@ function Timeline({ events }: { events: AuditEventDTO[] }) {
                 <span className="font-medium">{e.action}</span>
                 <time dateTime={e.createdAt} className="text-neutral-600 dark:text-neutral-400">{e.createdAt.slice(0, 16).replace("T", " ")} UTC</time>
               </div>
-              <div className="text-neutral-700 dark:text-neutral-300">by {e.actorEmail ?? "—"}{describe(e) ? ` · ${describe(e)}` : ""}</div>
+              <div className="text-neutral-700 dark:text-neutral-300">by {e.actorEmail ?? "—"}{describeChanges(e) ? ` · ${describeChanges(e)}` : ""}</div>
             </li>
           ))}
         </ol>
