@@ -154,7 +154,7 @@ export function UserDrawer({ user, timeline, viewer }: { user: UserDetailDTO; ti
               </section>
             ) : null}
 
-            {timeline ? <Timeline events={timeline} /> : null}
+            {timeline ? <Timeline events={timeline} userId={user.id} /> : null}
           </div>
         </Dialog.Content>
       </Dialog.Portal>
@@ -389,7 +389,7 @@ function TemporaryPassword({ user, run }: { user: UserDetailDTO; run: Run }) {
   );
 }
 
-function Timeline({ events }: { events: AuditEventDTO[] }) {
+function Timeline({ events, userId }: { events: AuditEventDTO[]; userId: string }) {
   return (
     <section aria-labelledby="timeline-heading">
       <h3 id="timeline-heading" className="text-base font-semibold">Recent activity</h3>
@@ -408,6 +408,9 @@ function Timeline({ events }: { events: AuditEventDTO[] }) {
           ))}
         </ol>
       )}
+      <p className="mt-2 text-sm">
+        <a href={`/audit?target=${encodeURIComponent(userId)}`} className="underline-offset-2 hover:underline">All of this user&apos;s events in the audit log</a>
+      </p>
     </section>
   );
 }
