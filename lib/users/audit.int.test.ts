@@ -269,3 +269,232 @@ describe("the log itself", () => {
     expect(e.userAgent).toHaveLength(500);
   });
 });
+
+// Every mutation of the core, table-driven: a success writes exactly one event per affected
+// user with the action and the changes (old → new), a refusal exactly one 'refused' event, and
+// the refused call changes nothing. A core function that is neither a listed read nor in this
+// table fails the first test, so a new mutation cannot ship without its audit proof.
+describe("every mutation of the core, table-driven", () => {
+  const READS = new Set([
+    "deps", "list", "get", "stats", "overview", "timeline", "auditEvents", "authenticate", "authenticateExternal",
+    "sessionUser", "previewInvitation", "previewPasswordReset",
+  ]);
+  type Expected = { action: string; targetId?: string | null; changes?: Record<string, unknown> };
+  interface Case {
+    /** Runs the mutation successfully; answers the events it must have written. */
+    success: () => Promise<{ call: () => Promise<unknown>; expect: Expected[] }>;
+    /**
+     * A refused call of the same mutation: who calls, what, and the code. Absent for token
+     * redemption: a dead link has no signed-in caller, and gets one generic refusal
+     * (invitations.int.test.ts).
+     */
+    refusal?: () => Promise<{ call: () => Promise<unknown>; action: string; code: string; actorId: string }>;
+  }
+  const forbiddenFor = (action: string, call: (p: Principal) => Promise<unknown>) => async () => ({
+    call: () => call(w.as(w.u.auditor)),
+    action,
+    code: "FORBIDDEN",
+    actorId: w.u.auditor.id,
+  });
+  const invitedUser = async () => (await w.core.create(admin(), { email: uniqueEmail("tbl-inv"), inviteMode: "none" })).user;
+  const CASES: Record<string, Case> = {
+    create: {
+      success: async () => ({
+        call: () => w.core.create(admin(), { email: uniqueEmail("tbl-c"), role: "auditor", ...pw }),
+        expect: [{ action: "user.created", changes: { role: { old: null, new: "auditor" }, status: { old: null, new: "active" }, mode: "password" } }],
+      }),
+      refusal: forbiddenFor("user.created", (p) => w.core.create(p, { email: uniqueEmail("tbl-c"), ...pw })),
+    },
+    invite: {
+      success: async () => ({
+        call: () => w.core.invite(admin(), { emails: [uniqueEmail("tbl-i")], role: "manager" }),
+        expect: [{ action: "user.invited", changes: { role: { old: null, new: "manager" }, status: { old: null, new: "invited" }, mode: "email_link" } }],
+      }),
+      refusal: async () => ({
+        call: () => w.core.invite(w.as(w.u.manager), { emails: [uniqueEmail("tbl-i")], role: "admin" }),
+        action: "user.invited", code: "FORBIDDEN", actorId: w.u.manager.id,
+      }),
+    },
+    update: {
+      success: async () => {
+        const t = await fresh();
+        return { call: () => w.core.update(admin(), t.id, { company: "Acme" }), expect: [{ action: "user.updated", targetId: t.id, changes: { company: { old: null, new: "Acme" } } }] };
+      },
+      refusal: async () => {
+        const t = await fresh();
+        return { call: () => w.core.update(admin(), t.id, { company: "X", expectedVersion: t.version + 5 }), action: "user.updated", code: "CONFLICT", actorId: w.u.admin.id };
+      },
+    },
+    changeRole: {
+      success: async () => {
+        const t = await fresh("auditor");
+        return { call: () => w.core.changeRole(admin(), t.id, { role: "member" }), expect: [{ action: "user.role_changed", targetId: t.id, changes: { role: { old: "auditor", new: "member" } } }] };
+      },
+      refusal: async () => ({ call: () => w.core.changeRole(admin(), w.u.admin.id, { role: "member" }), action: "user.role_changed", code: "SELF_ACTION", actorId: w.u.admin.id }),
+    },
+    deactivate: {
+      success: async () => {
+        const t = await fresh();
+        return { call: () => w.core.deactivate(admin(), t.id), expect: [{ action: "user.deactivated", targetId: t.id, changes: { status: { old: "active", new: "deactivated" } } }] };
+      },
+      refusal: forbiddenFor("user.deactivated", (p) => w.core.deactivate(p, w.u.member.id)),
+    },
+    reactivate: {
+      success: async () => {
+        const t = await fresh("member", "deactivated");
+        return { call: () => w.core.reactivate(admin(), t.id), expect: [{ action: "user.reactivated", targetId: t.id, changes: { status: { old: "deactivated", new: "active" } } }] };
+      },
+      refusal: forbiddenFor("user.reactivated", (p) => w.core.reactivate(p, w.u.deactivated.id)),
+    },
+    delete: {
+      success: async () => {
+        const t = await fresh("manager");
+        return { call: () => w.core.delete(admin(), t.id), expect: [{ action: "user.deleted", targetId: t.id, changes: { role: { old: "manager", new: null }, status: { old: "active", new: null } } }] };
+      },
+      refusal: async () => ({ call: () => w.core.delete(admin(), "nobody-here@a.test"), action: "user.deleted", code: "NOT_FOUND", actorId: w.u.admin.id }),
+    },
+    bulkDelete: {
+      success: async () => {
+        const [a, b] = [await fresh(), await fresh()];
+        return {
+          call: () => w.core.bulkDelete(admin(), { ids: [a.id, b.id] }),
+          expect: [a, b].map((t) => ({ action: "user.deleted", targetId: t.id, changes: { role: { old: "member", new: null }, status: { old: "active", new: null } } })),
+        };
+      },
+      refusal: forbiddenFor("user.deleted", (p) => w.core.bulkDelete(p, { ids: [w.u.member.id] })),
+    },
+    bulkDeactivate: {
+      success: async () => {
+        const [a, b] = [await fresh(), await fresh()];
+        return {
+          call: () => w.core.bulkDeactivate(admin(), { ids: [a.id, b.id] }),
+          expect: [a, b].map((t) => ({ action: "user.deactivated", targetId: t.id, changes: { status: { old: "active", new: "deactivated" } } })),
+        };
+      },
+      refusal: forbiddenFor("user.deactivated", (p) => w.core.bulkDeactivate(p, { ids: [w.u.member.id] })),
+    },
+    bulkChangeRole: {
+      success: async () => {
+        const [a, b] = [await fresh(), await fresh()];
+        return {
+          call: () => w.core.bulkChangeRole(admin(), { ids: [a.id, b.id], role: "auditor" }),
+          expect: [a, b].map((t) => ({ action: "user.role_changed", targetId: t.id, changes: { role: { old: "member", new: "auditor" } } })),
+        };
+      },
+      refusal: forbiddenFor("user.role_changed", (p) => w.core.bulkChangeRole(p, { ids: [w.u.member.id], role: "manager" })),
+    },
+    setPassword: {
+      success: async () => {
+        const t = await fresh();
+        return { call: () => w.core.setPassword(admin(), t.id, { ...pw, temporary: true }), expect: [{ action: "user.password_set", targetId: t.id, changes: { mustChangePassword: { old: false, new: true } } }] };
+      },
+      refusal: forbiddenFor("user.password_set", (p) => w.core.setPassword(p, w.u.member.id, pw)),
+    },
+    resetPassword: {
+      success: async () => {
+        const t = await fresh();
+        return { call: () => w.core.resetPassword(admin(), t.id, { mode: "email_link" }), expect: [{ action: "user.password_reset", targetId: t.id, changes: { mode: "email_link" } }] };
+      },
+      refusal: forbiddenFor("user.password_reset", (p) => w.core.resetPassword(p, w.u.member.id, {})),
+    },
+    changeOwnPassword: {
+      success: async () => {
+        const me = await fresh("manager");
+        return { call: () => w.core.changeOwnPassword(w.as(me), { currentPassword: TEST_PASSWORD, ...pw }), expect: [{ action: "user.password_changed", targetId: me.id }] };
+      },
+      refusal: async () => {
+        const me = await fresh("manager");
+        return { call: () => w.core.changeOwnPassword(w.as(me), { currentPassword: "not my password", ...pw }), action: "user.password_changed", code: "VALIDATION", actorId: me.id };
+      },
+    },
+    endSessions: {
+      success: async () => {
+        const t = await fresh();
+        return { call: () => w.core.endSessions(admin(), t.id), expect: [{ action: "user.sessions_revoked", targetId: t.id }] };
+      },
+      refusal: forbiddenFor("user.sessions_revoked", (p) => w.core.endSessions(p, w.u.member.id)),
+    },
+    resendInvitation: {
+      success: async () => {
+        const t = await invitedUser();
+        return { call: () => w.core.resendInvitation(admin(), t.id), expect: [{ action: "invitation.resent", targetId: t.id }] };
+      },
+      refusal: forbiddenFor("invitation.resent", (p) => w.core.resendInvitation(p, w.u.invited.id)),
+    },
+    revokeInvitation: {
+      success: async () => {
+        const t = await invitedUser();
+        return { call: () => w.core.revokeInvitation(admin(), t.id), expect: [{ action: "invitation.revoked", targetId: t.id }] };
+      },
+      refusal: forbiddenFor("invitation.revoked", (p) => w.core.revokeInvitation(p, w.u.invited.id)),
+    },
+    copyInvitationLink: {
+      success: async () => {
+        const t = await invitedUser();
+        return { call: () => w.core.copyInvitationLink(admin(), t.id), expect: [{ action: "invitation.link_copied", targetId: t.id }] };
+      },
+      refusal: forbiddenFor("invitation.link_copied", (p) => w.core.copyInvitationLink(p, w.u.invited.id)),
+    },
+    acceptInvitation: {
+      success: async () => {
+        const { user, invitationLink } = await w.core.create(admin(), { email: uniqueEmail("tbl-acc"), inviteMode: "none" });
+        return {
+          call: () => w.core.acceptInvitation({ token: tokenOf(invitationLink!), ...pw }),
+          expect: [{ action: "invitation.accepted", targetId: user.id, changes: { status: { old: "invited", new: "active" } } }],
+        };
+      },
+    },
+    completePasswordReset: {
+      success: async () => {
+        const t = await fresh();
+        const { link } = await w.core.resetPassword(admin(), t.id, {});
+        return { call: () => w.core.completePasswordReset({ token: tokenOf(link), ...pw }), expect: [{ action: "user.password_reset_completed", targetId: t.id }] };
+      },
+    },
+    export: {
+      success: async () => ({
+        call: async () => new Response((await w.core.export(w.as(w.u.auditor), { status: "deactivated" }, "json")).body).text(),
+        expect: [{ action: "users.exported", targetId: null, changes: { format: "json", filter: { status: ["deactivated"], sort: "name" } } }],
+      }),
+      refusal: async () => ({ call: () => w.core.export(w.as(w.u.member), {}, "csv"), action: "users.exported", code: "FORBIDDEN", actorId: w.u.member.id }),
+    },
+    exportAuditEvents: {
+      success: async () => ({
+        call: async () => new Response((await w.core.exportAuditEvents(w.as(w.u.auditor), { outcome: "refused" }, "csv")).body).text(),
+        expect: [{ action: "audit.exported", targetId: null, changes: { format: "csv", filter: { outcome: "refused" } } }],
+      }),
+      refusal: async () => ({ call: () => w.core.exportAuditEvents(w.as(w.u.manager), {}, "csv"), action: "audit.exported", code: "FORBIDDEN", actorId: w.u.manager.id }),
+    },
+  };
+
+  it("covers every function of the core that is not a read", () => {
+    const mutations = Object.keys(w.core).filter((k) => !READS.has(k)).sort();
+    expect(mutations).toEqual(Object.keys(CASES).sort());
+  });
+
+  for (const [name, c] of Object.entries(CASES)) {
+    it(`${name}: one event per affected user on success, one 'refused' event on refusal`, async () => {
+      const { call, expect: expected } = await c.success();
+      let mark = await auditMark(w);
+      await call();
+      const events = await mark.since();
+      expect(events, name).toHaveLength(expected.length);
+      for (const x of expected) {
+        const e = events.find((ev) => ev.action === x.action && (x.targetId === undefined || ev.targetId === x.targetId));
+        expect(e, `${name}: ${JSON.stringify(x)}`).toBeDefined();
+        expect(e!.outcome).toBe("success");
+        if (x.changes) expect(e!.changes).toEqual(x.changes);
+      }
+
+      if (!c.refusal) return;
+      const r = await c.refusal();
+      mark = await auditMark(w);
+      const before = await exec(w, "select count(*)::int as n from users");
+      await expectCode(r.call(), r.code as never);
+      const refused = await mark.since();
+      expect(refused, `${name} refusal`).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ action: r.action, outcome: "refused", actorId: r.actorId, changes: { code: r.code } });
+      expect(await exec(w, "select count(*)::int as n from users")).toEqual(before);
+    });
+  }
+});
