@@ -28,7 +28,7 @@ const count = (total: number, exact: boolean) =>
   exact ? total.toLocaleString("en-US") : total <= 10_000 ? "1,000+" : `about ${total.toLocaleString("en-US")}`;
 
 const card = "rounded-lg border border-neutral-200 p-5 dark:border-neutral-800";
-const link = "font-medium text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
+const link = "font-medium text-blue-700 underline underline-offset-2 dark:text-blue-400";
 
 export default async function OverviewPage() {
   const principal = await currentPrincipal();

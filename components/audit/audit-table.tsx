@@ -21,7 +21,7 @@ const ACTION_LABELS = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, a])) as Re
 function Person({ email, id, param }: { email: string | null; id: string | null; param: "actor" | "target" }) {
   if (!email && !id) return <span className="text-neutral-500">—</span>;
   return (
-    <Link href={`/audit?${param}=${encodeURIComponent(email ?? id!)}`} className="underline-offset-2 hover:underline">
+    <Link href={`/audit?${param}=${encodeURIComponent(email ?? id!)}`} className="underline underline-offset-2">
       {email ?? id}
     </Link>
   );

@@ -409,7 +409,7 @@ function Timeline({ events, userId }: { events: AuditEventDTO[]; userId: string 
         </ol>
       )}
       <p className="mt-2 text-sm">
-        <a href={`/audit?target=${encodeURIComponent(userId)}`} className="underline-offset-2 hover:underline">All of this user&apos;s events in the audit log</a>
+        <a href={`/audit?target=${encodeURIComponent(userId)}`} className="underline underline-offset-2">All of this user&apos;s events in the audit log</a>
       </p>
     </section>
   );
