@@ -98,12 +98,12 @@ test("an auditor reviews the overview, the users it points to, and the audit log
   await expect(change).toContainText("Success");
 
   // By date: today holds it; a day long ago holds nothing.
-  await page.getByLabel("From").fill("2020-01-01");
+  await page.getByLabel("From", { exact: true }).fill("2020-01-01");
   await expect(page).toHaveURL(/from=2020-01-01/);
-  await page.getByLabel("To").fill("2020-01-02");
+  await page.getByLabel("To", { exact: true }).fill("2020-01-02");
   await expect(page.getByText("No events match these filters.")).toBeVisible();
-  await page.getByLabel("To").fill(today());
-  await page.getByLabel("From").fill(today());
+  await page.getByLabel("To", { exact: true }).fill(today());
+  await page.getByLabel("From", { exact: true }).fill(today());
   await expect(page).toHaveURL(new RegExp(`from=${today()}.*to=${today()}|to=${today()}.*from=${today()}`));
   await expect(change).toBeVisible();
 
