@@ -277,7 +277,7 @@ describe("the log itself", () => {
 describe("every mutation of the core, table-driven", () => {
   const READS = new Set([
     "deps", "list", "get", "stats", "overview", "timeline", "auditEvents", "authenticate", "authenticateExternal",
-    "sessionUser", "previewInvitation", "previewPasswordReset",
+    "sessionUser", "previewInvitation", "previewPasswordReset", "listApiKeys", "authenticateApiKey",
   ]);
   type Expected = { action: string; targetId?: string | null; changes?: Record<string, unknown> };
   interface Case {
@@ -331,6 +331,39 @@ describe("every mutation of the core, table-driven", () => {
         return { call: () => w.core.changeRole(admin(), t.id, { role: "member" }), expect: [{ action: "user.role_changed", targetId: t.id, changes: { role: { old: "auditor", new: "member" } } }] };
       },
       refusal: async () => ({ call: () => w.core.changeRole(admin(), w.u.admin.id, { role: "member" }), action: "user.role_changed", code: "SELF_ACTION", actorId: w.u.admin.id }),
+    },
+    patch: {
+      success: async () => {
+        const t = await fresh();
+        return {
+          call: () => w.core.patch(admin(), t.id, { company: "Patched", role: "manager" }),
+          expect: [
+            { action: "user.updated", targetId: t.id, changes: { company: { old: null, new: "Patched" } } },
+            { action: "user.role_changed", targetId: t.id, changes: { role: { old: "member", new: "manager" } } },
+          ],
+        };
+      },
+      refusal: async () => ({ call: () => w.core.patch(w.as(w.u.manager), w.u.member.id, { role: "admin" }), action: "user.role_changed", code: "FORBIDDEN", actorId: w.u.manager.id }),
+    },
+    createApiKey: {
+      success: async () => ({
+        call: () => w.core.createApiKey(admin(), { name: "table key", scopes: ["audit:read"] }),
+        expect: [{ action: "api_key.created", targetId: w.u.admin.id }],
+      }),
+      refusal: async () => ({
+        call: () => w.core.createApiKey(w.as(w.u.manager), { name: "too strong", scopes: ["users:delete"] }),
+        action: "api_key.created", code: "FORBIDDEN", actorId: w.u.manager.id,
+      }),
+    },
+    revokeApiKey: {
+      success: async () => {
+        const { key } = await w.core.createApiKey(admin(), { name: "to revoke", scopes: ["users:read"] });
+        return { call: () => w.core.revokeApiKey(admin(), key.id), expect: [{ action: "api_key.revoked", targetId: w.u.admin.id }] };
+      },
+      refusal: async () => ({
+        call: () => w.core.revokeApiKey(admin(), "00000000-0000-4000-8000-000000000000"),
+        action: "api_key.revoked", code: "NOT_FOUND", actorId: w.u.admin.id,
+      }),
     },
     deactivate: {
       success: async () => {
