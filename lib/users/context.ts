@@ -16,6 +16,12 @@ export interface CoreConfig {
   bulkChunkSize: number;
   /** Most users a bulk operation by filter may match (default MAX_BULK_ITEMS). */
   bulkFilterLimit?: number;
+  /**
+   * A substring search whose planner estimate of matches is at most this reads the trigram
+   * matches first and sorts them (lib/users/list.ts `searchPlan`); above it, the sort's index
+   * is walked in order and filtered. Default SEARCH_MATCHES_FIRST_BELOW.
+   */
+  searchMatchesFirstBelow: number;
 }
 
 export interface CoreDeps {

@@ -11,7 +11,7 @@ import { exportFormatSchema, exportUsersQuerySchema } from "../validation/users"
 import { audit, latestInvitations, read, toUserDTO, type CoreDeps, type InvitationRow } from "./context";
 import { csvCell } from "../csv";
 import { parseInput } from "./errors";
-import { keysetPage, listFilterParts } from "./list";
+import { keysetPage, searchPlan } from "./list";
 import type { InvitationState, Principal, UserDTO } from "./types";
 
 /** Rows per database read. Memory holds about two batches (one being sent, one read ahead). */
@@ -80,10 +80,12 @@ export async function exportUsers(
         { action: "users.exported", changes: { format: fmt, filter: definedOnly(filter) } },
         now,
       );
+      // Read as the list reads its pages: a substring with few matches reads them first.
+      const plan = await searchPlan(db, actor.orgId, filter, filter.sort, deps.config.searchMatchesFirstBelow, now);
       return {
         filename: `roster-users-${now.toISOString().slice(0, 10)}.${fmt}`,
         contentType: CONTENT_TYPES[fmt],
-        body: exportStream(deps, listFilterParts(actor.orgId, filter, filter.sort, now), filter.sort, fmt),
+        body: exportStream(deps, plan.parts, filter.sort, fmt, plan.matchesFirst),
       };
     },
     "users.exported",
@@ -100,11 +102,17 @@ function definedOnly(o: Record<string, unknown>): Record<string, unknown> {
  * from the database meanwhile, so the database and the encoding overlap while memory holds at
  * most one batch being sent and one read ahead, whatever the size of the export.
  */
-function exportStream(deps: CoreDeps, where: SQL[], sort: UserSort, format: ExportFormat): ReadableStream<Uint8Array> {
+function exportStream(
+  deps: CoreDeps,
+  where: SQL[],
+  sort: UserSort,
+  format: ExportFormat,
+  matchesFirst: boolean,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const writer = FORMATS[format];
   const readBatch = async (after: [string, string] | null) => {
-    const rows = await keysetPage(deps.db, where, sort, { after, limit: EXPORT_BATCH_SIZE });
+    const rows = await keysetPage(deps.db, where, sort, { after, limit: EXPORT_BATCH_SIZE, matchesFirst });
     const invited = rows.filter((r) => r.user.status === "invited").map((r) => r.user.id);
     return { rows, invitations: await latestInvitations(deps.db, invited) };
   };

@@ -32,7 +32,7 @@ import {
 } from "./lifecycle";
 import { exportAuditEvents, listAuditEvents } from "./audit-log";
 import { exportUsers } from "./export";
-import { getUser, listUsers } from "./list";
+import { getUser, listUsers, SEARCH_MATCHES_FIRST_BELOW } from "./list";
 import { overview } from "./overview";
 import { userStats } from "./stats";
 import { userTimeline } from "./timeline";
@@ -58,6 +58,7 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
       invitationTtlHours: e.INVITATION_TTL_HOURS,
       passwordResetTtlHours: e.PASSWORD_RESET_TTL_HOURS,
       bulkChunkSize: e.BULK_CHUNK_SIZE,
+      searchMatchesFirstBelow: SEARCH_MATCHES_FIRST_BELOW,
       ...config,
     },
   };

@@ -136,6 +136,42 @@ export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSor
   return [and(rest, emailPrefix(term))!, and(rest, namePrefix(term))!];
 }
 
+/**
+ * The default of CoreConfig.searchMatchesFirstBelow: a substring search the planner expects to
+ * match at most this many users reads its matches first (see searchPlan).
+ */
+export const SEARCH_MATCHES_FIRST_BELOW = 50_000;
+
+/**
+ * How to read the pages of a filter: its statements (listFilterParts), whether to read the
+ * matches first, and the planner's estimate of its matches (countUsers reuses it).
+ *
+ * Why: for a substring search sorted by an indexed key, the planner walks the sort's index in
+ * order and filters, expecting the matches spread evenly along it, so the page's 51 matches
+ * should come within a few thousand rows. But a term's matches can sit together in the order
+ * ("grace" is a first name: its users are one stretch of the name order, 340,000 rows in at
+ * 1M users), and then the walk reads everything before them: seconds. Reading the trigram
+ * matches first (a bitmap of the trigram indexes) and sorting them costs about the number of
+ * matches, wherever they sit. So below `threshold` estimated matches the page reads the matches
+ * first; above it (a term matching most of the org, like "@large.example") the ordered walk
+ * finds its page at once and reading every match would cost far more. Prefix searches and
+ * lists without a term keep their index reads (their plans follow the order already).
+ */
+export async function searchPlan(
+  db: Db,
+  orgId: string,
+  q: ListFilterInput,
+  sort: UserSort,
+  threshold: number,
+  now: Date = new Date(),
+) {
+  const where = listFilter(orgId, q, now);
+  const estimate = await plannerEstimate(db, where);
+  const term = searchTerm(q.q);
+  const matchesFirst = term !== null && !isPrefixTerm(term) && estimate <= threshold;
+  return { where, parts: listFilterParts(orgId, q, sort, now), matchesFirst, estimate };
+}
+
 /** Above this planner estimate the exact count is not even tried: it would cost too much. */
 export const ESTIMATE_ONLY_ABOVE = 10 * TOTAL_EXACT_LIMIT;
 
@@ -161,8 +197,10 @@ export async function countUsers(
   db: Db,
   where: SQL,
   table: PgTable = users,
+  /** The planner's estimate of `where`, when the caller has it already (searchPlan). */
+  knownEstimate?: number,
 ): Promise<{ total: number; totalExact: boolean }> {
-  const estimate = await plannerEstimate(db, where, table);
+  const estimate = knownEstimate ?? (await plannerEstimate(db, where, table));
   if (estimate > ESTIMATE_ONLY_ABOVE) return { total: estimate, totalExact: false };
   const capped = await queryRows<{ n: number }>(
     db,
@@ -173,7 +211,13 @@ export async function countUsers(
   return { total: Math.max(estimate, TOTAL_EXACT_LIMIT + 1), totalExact: false };
 }
 
-type KeysetOptions = { after?: readonly [key: string, id: string] | null; reverse?: boolean; limit: number };
+type KeysetOptions = {
+  after?: readonly [key: string, id: string] | null;
+  reverse?: boolean;
+  limit: number;
+  /** Read the filter's matches first, then sort them (searchPlan); else walk the sort's index. */
+  matchesFirst?: boolean;
+};
 
 /**
  * One keyset page: up to `limit` users matching `where` in the order of `sort` (or its reverse),
@@ -205,14 +249,24 @@ function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptions) {
   const field = sort.replace(/^-/, "") as UserSortField;
   const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
   const key = SORT_KEYS[field];
-  const conditions = [where];
+  // Matches first: the filter in a common table expression that the planner keeps apart
+  // (`offset 0`: not pulled up into the outer query, no outer condition or order pushed into
+  // it), so it is planned alone, as the trigram bitmap scan, and the keyset condition and the
+  // order apply to its rows (a top-N sort). It is named "users" on purpose: in the outer query
+  // `"users"` is then these rows (a WITH name hides the table of that name; inside its own
+  // definition it does not), so the same columns, sort keys and conditions apply unchanged.
+  // (`offset(0)` would be dropped by Drizzle as "no offset", hence the SQL literal.)
+  const matches = opts.matchesFirst
+    ? db.$with("users").as(db.select().from(users).where(where).offset(sql`0` as never))
+    : null;
+  const conditions = matches ? [] : [where];
   if (opts.after) {
     const [k, id] = opts.after;
     const cmp = readDesc ? sql`<` : sql`>`;
     conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
   }
   const dir = readDesc ? sql`desc` : sql`asc`;
-  return db
+  return (matches ? db.with(matches) : db)
     .select({ user: users, sortKey: sql<string>`(${key})::text` })
     .from(users)
     .where(and(...conditions))
@@ -229,13 +283,14 @@ export async function listUsers(
   const query = parseInput(listUsersQuerySchema, input ?? {});
   const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
-    const where = listFilter(actor.orgId, query, deps.now());
+    const plan = await searchPlan(db, actor.orgId, query, query.sort, deps.config.searchMatchesFirstBelow, deps.now());
     // Walking backward means reading the opposite order, then reversing the page.
     const backward = cursor?.[2] === "p";
-    const rows = await keysetPage(db, listFilterParts(actor.orgId, query, query.sort, deps.now()), query.sort, {
+    const rows = await keysetPage(db, plan.parts, query.sort, {
       after: cursor && [cursor[0], cursor[1]],
       reverse: backward,
       limit: query.limit + 1,
+      matchesFirst: plan.matchesFirst,
     }).catch((err: unknown) => {
       // A forged key that the database cannot read as its type (data exception, class 22).
       if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
@@ -253,7 +308,7 @@ export async function listUsers(
     const invited = page.filter((r) => r.user.status === "invited").map((r) => r.user.id);
     const [invitationsByUser, totals] = await Promise.all([
       latestInvitations(db, invited),
-      countUsers(db, where),
+      countUsers(db, plan.where, users, plan.estimate),
     ]);
     return {
       data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),

@@ -1,0 +1,163 @@
+// A substring search reads its pages one of two ways (searchPlan in list.ts): walking the sort's
+// index in order and filtering, or reading the trigram matches first and sorting them (below
+// CoreConfig.searchMatchesFirstBelow estimated matches). Both must give the same rows in the same
+// order with the same cursors, and a cursor from one must continue on the other (the threshold
+// can fall either side of a term between two requests, as the planner's estimate moves).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../db/client";
+import { organizations, users, type UserRow } from "../db/schema";
+import { createWorld, type World } from "../testing/fixtures";
+import { emailKey } from "../validation/users";
+import type { UserSort } from "../validation/enums";
+import { createUsersCore, type ListUsersResult, type Principal, type UsersCore } from "./index";
+
+let w: World;
+let admin: Principal;
+let rows: UserRow[];
+/** Always walks the index in order (no estimate is ≤ -1). */
+let ordered: UsersCore;
+/** Always reads the matches first. */
+let matchesFirst: UsersCore;
+
+// Org S: "grace" matches by first name (together in name order), by email only, in upper case,
+// with ties on the name (broken by id), a last sign-in on some and not others, and non-matches
+// sorted before, between and after the matches.
+const FIRSTS = ["Ada", "Grace", "Linus", "Zed", "grace", "Gracey", "Ýmir"];
+const LASTS = ["Hopper", "Lovelace", "Graceland", "Ó Briain"];
+
+beforeAll(async () => {
+  w = await createWorld();
+  const db = w.database.db;
+  const [org] = await db.insert(organizations).values({ name: "Org S", slug: "org-s" }).returning();
+  const people = [{ name: "Admin", email: "admin@s.test" }];
+  let i = 0;
+  for (const f of FIRSTS)
+    for (const l of LASTS) {
+      i++;
+      people.push({ name: `${f} ${l}`, email: `u${i}.${l.toLowerCase().replace(/\W/g, "")}@s.test` });
+    }
+  people.push({ name: "Nobody", email: "GRACE.mail@s.test" }, { name: "Grace Hopper", email: "gh2@s.test" });
+  const base = Date.parse("2026-01-01T00:00:00Z");
+  rows = await db
+    .insert(users)
+    .values(
+      people.map((p, n) => ({
+        orgId: org!.id,
+        name: p.name,
+        email: p.email,
+        emailKey: emailKey(p.email),
+        role: n === 0 ? ("admin" as const) : ("member" as const),
+        status: "active" as const,
+        // Several users share a created time (ties broken by id); every third never signed in.
+        createdAt: new Date(base + Math.floor(n / 3) * 60_000),
+        lastLoginAt: n % 3 === 0 ? null : new Date(base + ((n * 7) % 11) * 3_600_000),
+      })),
+    )
+    .returning();
+  admin = w.as(rows[0]!);
+  ordered = createUsersCore(db, { appUrl: "http://roster.test", searchMatchesFirstBelow: -1 });
+  matchesFirst = createUsersCore(db, { appUrl: "http://roster.test", searchMatchesFirstBelow: Number.MAX_SAFE_INTEGER });
+});
+afterAll(() => w?.close());
+
+/** The SQL statements `fn` sends (Drizzle's logger, as bench/lib.ts `capture`). */
+async function statements<T>(db: Db, fn: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+  const session = (db as unknown as { session: { logger: { logQuery(q: string, p: unknown[]): void } } }).session;
+  const previous = session.logger;
+  const sql: string[] = [];
+  session.logger = { logQuery: (text) => sql.push(text) };
+  try {
+    return { result: await fn(), sql };
+  } finally {
+    session.logger = previous;
+  }
+}
+const pageStatement = (sql: string[]) => sql.find((s) => /order by/i.test(s) && !/^explain/i.test(s))!;
+const readsMatchesFirst = (s: string) => /^with "users" as \(select .* from "users" where .* offset 0\) select /is.test(s);
+
+const SORTS: UserSort[] = ["name", "-name", "email", "-email", "created", "-created", "last_login", "-last_login"];
+const TERMS = ["grace", "GRACE", "ó briain", ".hopper@", "race h", "xyzzy"];
+
+/** Every page of size `limit`, following next cursors; core alternates per page if two are given. */
+async function walk(cores: UsersCore[], q: string, sort: UserSort, limit: number) {
+  const pages: ListUsersResult[] = [];
+  let page = await cores[0]!.list(admin, { q, sort, limit });
+  for (let n = 1; ; n++) {
+    pages.push(page);
+    if (!page.nextCursor) break;
+    page = await cores[n % cores.length]!.list(admin, { q, sort, limit, cursor: page.nextCursor });
+  }
+  return pages;
+}
+
+describe("substring search: matches first or ordered walk, the same results", () => {
+  it("each core takes its path (the statement it sends), and the default core picks by the estimate", async () => {
+    const db = w.database.db;
+    const a = await statements(db, () => ordered.list(admin, { q: "grace", sort: "name" }));
+    expect(readsMatchesFirst(pageStatement(a.sql))).toBe(false);
+    const b = await statements(db, () => matchesFirst.list(admin, { q: "grace", sort: "name" }));
+    expect(readsMatchesFirst(pageStatement(b.sql))).toBe(true);
+    expect(b.result).toEqual(a.result);
+    // Prefix searches and lists without a term keep their index reads whatever the threshold.
+    for (const q of [undefined, "gr"]) {
+      const c = await statements(db, () => matchesFirst.list(admin, { q, sort: "name" }));
+      expect(c.sql.filter((s) => /order by/i.test(s) && !/^explain/i.test(s)).some(readsMatchesFirst)).toBe(false);
+    }
+    // The default threshold (50,000) is far above this org's matches.
+    const d = await statements(db, () => w.core.list(admin, { q: "grace", sort: "name" }));
+    expect(readsMatchesFirst(pageStatement(d.sql))).toBe(true);
+  });
+
+  for (const q of TERMS) {
+    for (const sort of SORTS) {
+      it(`q=${JSON.stringify(q)}, sort=${sort}: same rows, order, totals and cursors; paging across paths`, async () => {
+        const t = q.toLowerCase();
+        const want = rows.filter((r) => r.name.toLowerCase().includes(t) || r.emailKey.includes(t)).map((r) => r.id);
+        const allA = await ordered.list(admin, { q, sort, limit: 100 });
+        const allB = await matchesFirst.list(admin, { q, sort, limit: 100 });
+        expect(allB).toEqual(allA);
+        expect(new Set(allA.data.map((u) => u.id))).toEqual(new Set(want));
+        expect(allA.data).toHaveLength(want.length);
+
+        // Pages of 3 on each path, and alternating between them page by page (a cursor of one
+        // path read by the other): identical pages and cursors.
+        const pagesA = await walk([ordered], q, sort, 3);
+        const pagesB = await walk([matchesFirst], q, sort, 3);
+        const mixed = await walk([ordered, matchesFirst], q, sort, 3);
+        const mixed2 = await walk([matchesFirst, ordered], q, sort, 3);
+        expect(pagesB).toEqual(pagesA);
+        expect(mixed).toEqual(pagesA);
+        expect(mixed2).toEqual(pagesA);
+        expect(pagesA.flatMap((p) => p.data.map((u) => u.id))).toEqual(allA.data.map((u) => u.id));
+
+        // Backward from the last page, switching path at every step.
+        const last = pagesA[pagesA.length - 1]!;
+        const back: string[][] = [last.data.map((u) => u.id)];
+        let n = 0;
+        for (let prev = last.prevCursor; prev; n++) {
+          const core = n % 2 ? ordered : matchesFirst;
+          const p = await core.list(admin, { q, sort, limit: 3, cursor: prev });
+          const same = await (n % 2 ? matchesFirst : ordered).list(admin, { q, sort, limit: 3, cursor: prev });
+          expect(same).toEqual(p);
+          back.unshift(p.data.map((u) => u.id));
+          prev = p.prevCursor;
+        }
+        expect(back).toEqual(pagesA.map((p) => p.data.map((u) => u.id)));
+      });
+    }
+  }
+
+  it("the export reads the same rows in the same order on either path", async () => {
+    for (const sort of ["name", "-last_login", "email"] as UserSort[]) {
+      const bodies: string[] = [];
+      for (const core of [ordered, matchesFirst]) {
+        const file = await core.export(admin, { q: "grace", sort }, "ndjson");
+        bodies.push(await new Response(file.body).text());
+      }
+      expect(bodies[1]).toEqual(bodies[0]);
+      const list = await ordered.list(admin, { q: "grace", sort, limit: 100 });
+      const ids = bodies[0]!.trim().split("\n").map((l) => (JSON.parse(l) as { id: string }).id);
+      expect(ids).toEqual(list.data.map((u) => u.id));
+    }
+  });
+});
