@@ -25,7 +25,7 @@ import {
   type CoreDeps,
 } from "./context";
 import { cutAccess, lifecycleBlock, revokeKeysAbove } from "./lifecycle";
-import { keysetPage, listFilter } from "./list";
+import { keysetPage, searchPlan } from "./list";
 import { canGrant, ROLE_SCOPES, type Permission } from "./policy";
 import type { BulkEffects, BulkItemResult, Principal } from "./types";
 
@@ -149,8 +149,10 @@ async function resolveFilter(deps: CoreDeps, principal: Principal, op: BulkOp, f
     principal,
     op.permission,
     async (db, actor) => {
-      const scope = listFilter(actor.orgId, filter);
-      const rows = await keysetPage(db, scope, filter.sort, { limit: limit + 1 });
+      // Read as the list reads its pages (searchPlan): a clustered substring reads its matches first.
+      const plan = await searchPlan(db, actor.orgId, filter, filter.sort, deps.config.searchMatchesFirstBelow);
+      const scope = plan.where;
+      const rows = await keysetPage(db, plan.parts, filter.sort, { limit: limit + 1, matchesFirst: plan.matchesFirst });
       if (rows.length > limit) {
         const message = `This filter matches more than ${limit.toLocaleString("en")} users; narrow it down (at most ${limit.toLocaleString("en")} at once)`;
         throw new RosterError("VALIDATION", message, { filter: [message] });
