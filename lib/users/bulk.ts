@@ -150,7 +150,7 @@ async function resolveFilter(deps: CoreDeps, principal: Principal, op: BulkOp, f
     op.permission,
     async (db, actor) => {
       // Read as the list reads its pages (searchPlan): a clustered substring reads its matches first.
-      const plan = await searchPlan(db, actor.orgId, filter, filter.sort, deps.config.searchMatchesFirstBelow);
+      const plan = await searchPlan(db, actor.orgId, filter, filter.sort, deps.config.searchMatchesFirstBelow, deps.now());
       const scope = plan.where;
       const rows = await keysetPage(db, plan.parts, filter.sort, { limit: limit + 1, matchesFirst: plan.matchesFirst });
       if (rows.length > limit) {
