@@ -151,6 +151,30 @@ test("editing the profile saves it, and a stale copy is reported instead of over
   await expect(drawer.getByText("At most 200 characters")).toBeVisible();
 });
 
+test("editing the name and the developer flag: saved, shown in the details and the list row, kept on reload", async ({ browser }) => {
+  const admin = await adminPage(browser);
+  const [name, email] = await firstOf(admin, "status=active&role=member&sort=email");
+  const drawer = await openDrawer(admin, name);
+  const developer = drawer.getByRole("checkbox", { name: "Developer" });
+  const wasDeveloper = await developer.isChecked();
+  const renamed = `${name} Renamed`;
+  await drawer.getByLabel("Name", { exact: true }).fill(renamed);
+  await developer.setChecked(!wasDeveloper);
+  await drawer.getByRole("button", { name: "Save profile" }).click();
+  await expect(admin.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
+  // The drawer is now named after the new name, and the list row shows it without a reload.
+  const renamedDrawer = admin.getByRole("dialog", { name: renamed });
+  await expect(renamedDrawer).toBeVisible();
+  await expect(admin.getByRole("table", { name: "Users" }).getByRole("button", { name: renamed, exact: true })).toBeVisible();
+
+  await admin.reload();
+  const reloaded = admin.getByRole("dialog", { name: renamed });
+  await expect(reloaded).toBeVisible();
+  await expect(reloaded.getByRole("checkbox", { name: "Developer" })).toBeChecked({ checked: !wasDeveloper });
+  await expect(reloaded.getByText(email).first()).toBeVisible();
+});
+
 test("refusals are explained: your own role, and a manager's view", async ({ browser }) => {
   const admin = await adminPage(browser);
   await admin.goto("/users?q=admin%40acme.example");
