@@ -19,6 +19,7 @@ import { BulkBar, DeleteByListButton } from "./bulk-bar";
 import { LazyOpen } from "@/components/ui/lazy";
 import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button";
 import { canManageInvitation } from "./invitation-access";
+import { preloadUserDrawer } from "./lazy-user-drawer";
 import { RoleCell } from "./role-cell";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
@@ -74,6 +75,7 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       <button
         type="button"
         data-open-user={row.original.id}
+        onFocus={preloadUserDrawer}
         onClick={() => (table.options.meta as TableMeta).openUser(row.original.id)}
         className="text-left font-medium hover:underline"
       >
@@ -344,6 +346,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
               {table.getRowModel().rows.map((row) => (
                 <tr
                   key={row.id}
+                  onPointerEnter={preloadUserDrawer}
                   className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
                   aria-selected={row.getIsSelected()}
                   onClick={(e) => {
