@@ -3,7 +3,9 @@
 import { useState } from "react";
 import type { Role } from "@/lib/validation/enums";
 import type { BulkFilter } from "@/lib/validation/users";
-import { BulkDialog, type BulkSource } from "./bulk-dialog";
+import { LazyOpen } from "@/components/ui/lazy";
+import type { BulkOp } from "./bulk-report";
+import type { BulkSource } from "./bulk-dialog";
 import { formatTotal } from "./format";
 
 const button =
@@ -55,9 +57,9 @@ export function BulkBar({ viewer, selectedIds, allPageSelected, pageKey, total, 
         Clear selection
       </button>
       <div className="ml-auto flex flex-wrap gap-2">
-        <BulkDialog op="delete" source={source} label="Delete selected" className={danger} onFinished={onClear} />
-        <BulkDialog op="deactivate" source={source} label="Deactivate selected" className={button} onFinished={onClear} />
-        <BulkDialog op="role" source={source} label="Change role" className={button} onFinished={onClear} />
+        <LazyBulkDialog op="delete" source={source} label="Delete selected" className={danger} onFinished={onClear} />
+        <LazyBulkDialog op="deactivate" source={source} label="Deactivate selected" className={button} onFinished={onClear} />
+        <LazyBulkDialog op="role" source={source} label="Change role" className={button} onFinished={onClear} />
       </div>
     </div>
   );
@@ -66,5 +68,21 @@ export function BulkBar({ viewer, selectedIds, allPageSelected, pageKey, total, 
 /** "Delete by list": for people who come with ids or emails from elsewhere (admins only). */
 export function DeleteByListButton({ viewer }: { viewer: { role: Role } }) {
   if (viewer.role !== "admin") return null;
-  return <BulkDialog op="delete" source={{ kind: "list" }} label="Delete by list" />;
+  return <LazyBulkDialog op="delete" source={{ kind: "list" }} label="Delete by list" />;
+}
+
+const loadBulkDialog = () => import("./bulk-dialog").then((m) => m.BulkDialog);
+
+/**
+ * A bulk operation's button; the dialog behind it (Radix Dialog, the preview, the results
+ * table) loads on the first click (hover or focus starts the download) and opens at once.
+ */
+function LazyBulkDialog(props: { op: BulkOp; source: BulkSource; label: string; className?: string; onFinished?: () => void }) {
+  return (
+    <LazyOpen
+      importer={loadBulkDialog}
+      props={props}
+      placeholder={(t) => <button type="button" aria-haspopup="dialog" className={props.className ?? button} {...t}>{props.label}</button>}
+    />
+  );
 }

@@ -2,7 +2,7 @@
 
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useToast } from "@/components/ui/toaster";
 import type { BulkItemResult } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
@@ -49,6 +49,7 @@ export function BulkDialog({
   label,
   className,
   onFinished,
+  defaultOpen = false,
 }: {
   op: BulkOp;
   source: BulkSource;
@@ -57,6 +58,8 @@ export function BulkDialog({
   className?: string;
   /** Called when the dialog closes after something was sent (clear the selection). */
   onFinished?: () => void;
+  /** Open at once (it was loaded by a click on its placeholder button: see bulk-bar.tsx). */
+  defaultOpen?: boolean;
 }) {
   const router = useRouter();
   const toast = useToast();
@@ -113,6 +116,15 @@ export function BulkDialog({
       onFinished?.();
     }
   };
+  // Loaded on first use and opened by that click: open it as its trigger would have.
+  const openedOnLoad = useRef(false);
+  useEffect(() => {
+    if (!defaultOpen || openedOnLoad.current) return;
+    openedOnLoad.current = true;
+    onOpenChange(true);
+    // Once, on mount only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   /** Runs the rows at `indexes` and reports; used by the confirm button and by "Retry failed". */
   const run = async (base: (BulkItemResult | undefined)[], indexes: number[]) => {

@@ -16,7 +16,7 @@ import { createUserSchema } from "@/lib/validation/users";
 import { usersSearchParams } from "@/lib/validation/users-search-params";
 import { createUserAction } from "@/app/(console)/users/actions";
 import { ROLE_LABELS } from "./format";
-import { button, primary } from "./invite-users-dialog";
+import { button, primary } from "./styles";
 
 type Input = z.input<typeof createUserSchema>;
 type Output = z.output<typeof createUserSchema>;
@@ -29,9 +29,9 @@ const MORE_FIELDS = PROFILE_FIELDS.filter((f) => f !== "login");
 const FIELD_NAMES = ["email", "name", "role", "password", "passwordConfirmation", "isDeveloper", "mustChangePassword", ...PROFILE_FIELDS] as const;
 
 /** "Create user": an account that is active at once, with a password set here. */
-export function CreateUserDialog({ viewerRole }: { viewerRole: Role }) {
+export function CreateUserDialog({ viewerRole, defaultOpen = false }: { viewerRole: Role; defaultOpen?: boolean }) {
   const roles = GRANTABLE_ROLES[viewerRole];
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const [formError, setFormError] = useState<string | null>(null);
   const [, setParams] = useQueryStates(usersSearchParams, { shallow: false, history: "push" });
   const router = useRouter();

@@ -1,27 +1,15 @@
 "use client";
 
 import * as Popover from "@radix-ui/react-popover";
-
-interface FilterMenuProps<T extends string> {
-  label: string;
-  options: readonly T[];
-  labels: Record<T, string>;
-  selected: readonly T[];
-  onChange: (next: T[]) => void;
-}
+import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button";
 
 /** A filter button ("Status", "Role") opening a list of checkboxes; several may be chosen. */
-export function FilterMenu<T extends string>({ label, options, labels, selected, onChange }: FilterMenuProps<T>) {
+export function FilterMenu<T extends string>({ label, options, labels, selected, onChange, defaultOpen = false }: FilterMenuProps<T> & { defaultOpen?: boolean }) {
   return (
-    <Popover.Root>
-      <Popover.Trigger
-        className="inline-flex items-center gap-2 rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 dark:border-neutral-700 dark:hover:bg-neutral-800"
-        aria-label={label}
-      >
+    <Popover.Root defaultOpen={defaultOpen}>
+      <Popover.Trigger className={filterButton} aria-label={label}>
         {label}
-        {selected.length > 0 ? (
-          <span aria-hidden="true" className="rounded bg-neutral-200 px-1.5 text-xs dark:bg-neutral-700">{selected.length}</span>
-        ) : null}
+        <FilterCount n={selected.length} />
       </Popover.Trigger>
       <Popover.Portal>
         <Popover.Content

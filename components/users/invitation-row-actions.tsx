@@ -5,7 +5,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { useToast } from "@/components/ui/toaster";
-import { can, canManageInvitationOf } from "@/lib/users/policy";
+import { canManageInvitation } from "./invitation-access";
 import type { UserDTO } from "@/lib/users/types";
 import type { Role } from "@/lib/validation/enums";
 import { resendInvitationAction, revokeInvitationAction } from "@/app/(console)/users/actions";
@@ -14,13 +14,9 @@ const item =
   "cursor-pointer rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800";
 const base = "rounded-md border px-3 py-1.5 text-sm disabled:cursor-not-allowed disabled:opacity-50";
 
-/** Whether the viewer may resend or revoke this user's invitation (the core decides again). */
-export function canManageInvitation(viewerRole: Role, user: Pick<UserDTO, "status" | "role">): boolean {
-  return user.status === "invited" && can({ role: viewerRole }, "invitations:manage") && canManageInvitationOf(viewerRole, user.role);
-}
 
 /** A row's "Actions for <email>" menu for invited users: resend, or revoke (confirmed). */
-export function InvitationRowActions({ user, viewerRole }: { user: UserDTO; viewerRole: Role }) {
+export function InvitationRowActions({ user, viewerRole, defaultOpen = false }: { user: UserDTO; viewerRole: Role; defaultOpen?: boolean }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -50,7 +46,7 @@ export function InvitationRowActions({ user, viewerRole }: { user: UserDTO; view
     // menu or the confirmation would reach the row and open the user's drawer too.
     <span className="contents" onClick={(e) => e.stopPropagation()}>
       {/* Not modal: a modal menu handing focus to the confirmation dialog can leave the page inert. */}
-      <DropdownMenu.Root modal={false}>
+      <DropdownMenu.Root modal={false} defaultOpen={defaultOpen}>
         <DropdownMenu.Trigger
           ref={trigger}
           aria-label={`Actions for ${user.email}`}

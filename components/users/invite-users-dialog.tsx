@@ -14,6 +14,7 @@ import { inviteUsersSchema, splitList } from "@/lib/validation/users";
 import { inviteUsersAction } from "@/app/(console)/users/actions";
 import { CopyButton } from "./copy-button";
 import { ROLE_LABELS } from "./format";
+import { button, primary } from "./styles";
 
 type Input = z.input<typeof inviteUsersSchema>;
 type Output = z.output<typeof inviteUsersSchema>;
@@ -24,10 +25,6 @@ const MODES: { value: InviteMode; label: string; hint: string }[] = [
   { value: "none", label: "No email: copy the links", hint: "They are created as invited; you copy each invitation link and send it yourself." },
 ];
 
-export const button =
-  "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
-export const primary =
-  "rounded-md border border-neutral-900 bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 disabled:cursor-not-allowed disabled:opacity-60 dark:border-white dark:bg-white dark:text-neutral-900";
 
 /** What one outcome means to the person who pasted the list. */
 export function describeOutcome(r: BulkItemResult, mode: InviteMode): { label: string; reason: string } {
@@ -55,9 +52,9 @@ function summarize(rows: { label: string }[]): string {
 type Report = { mode: InviteMode; rows: (BulkItemResult & { label: string; reason: string })[]; summary: string };
 
 /** "Invite users": paste many emails, pick a grantable role and a mode, get one outcome per email. */
-export function InviteUsersDialog({ viewerRole }: { viewerRole: Role }) {
+export function InviteUsersDialog({ viewerRole, defaultOpen = false }: { viewerRole: Role; defaultOpen?: boolean }) {
   const roles = GRANTABLE_ROLES[viewerRole];
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(defaultOpen);
   const [report, setReport] = useState<Report | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const resultsHeading = useRef<HTMLHeadingElement>(null);

@@ -1,6 +1,5 @@
 "use client";
 
-import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import {
   columnVisibilityFeature,
   flexRender,
@@ -17,10 +16,19 @@ import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersSearchParams } from "@/lib/validation/users-search-params";
 import { BulkBar, DeleteByListButton } from "./bulk-bar";
-import { FilterMenu } from "./filter-menu";
-import { InvitationRowActions } from "./invitation-row-actions";
+import { LazyOpen } from "@/components/ui/lazy";
+import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button";
+import { canManageInvitation } from "./invitation-access";
+import { preloadUserDrawer } from "./lazy-user-drawer";
 import { RoleCell } from "./role-cell";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
+
+// Menus and dialogs load on first use (components/ui/lazy.tsx): the first paint needs none of them.
+const loadColumnsMenu = () => import("./table-menus").then((m) => m.ColumnsMenu);
+const loadExportMenu = () => import("./table-menus").then((m) => m.ExportMenu);
+const loadFilterMenu = () => import("./filter-menu").then((m) => m.FilterMenu);
+const rowActionsButton = "rounded px-2 py-0.5 text-base leading-none hover:bg-neutral-200 dark:hover:bg-neutral-800";
+const loadRowActions = () => import("./invitation-row-actions").then((m) => m.InvitationRowActions);
 
 const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
 
@@ -67,6 +75,7 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       <button
         type="button"
         data-open-user={row.original.id}
+        onFocus={preloadUserDrawer}
         onClick={() => (table.options.meta as TableMeta).openUser(row.original.id)}
         className="text-left font-medium hover:underline"
       >
@@ -99,9 +108,39 @@ const columns: ColumnDef<Features, UserDTO>[] = [
     id: "actions",
     enableHiding: false,
     header: () => <span className="sr-only">Actions</span>,
-    cell: ({ row, table }) => <InvitationRowActions user={row.original} viewerRole={(table.options.meta as TableMeta).viewer.role} />,
+    cell: ({ row, table }) => {
+      const viewerRole = (table.options.meta as TableMeta).viewer.role;
+      if (!canManageInvitation(viewerRole, row.original)) return null;
+      return (
+        <LazyOpen
+          importer={loadRowActions}
+          props={{ user: row.original, viewerRole }}
+          placeholder={(t) => (
+            <button type="button" aria-haspopup="menu" aria-label={`Actions for ${row.original.email}`} className={rowActionsButton} {...t}>
+              <span aria-hidden="true">⋯</span>
+            </button>
+          )}
+        />
+      );
+    },
   },
 ];
+
+/** A filter button ("Status", "Role"); its popover (Radix) loads on first use. */
+function LazyFilterMenu<T extends string>(props: FilterMenuProps<T>) {
+  return (
+    <LazyOpen
+      importer={loadFilterMenu as () => Promise<React.ComponentType<FilterMenuProps<T> & { defaultOpen?: boolean }>>}
+      props={props}
+      placeholder={(t) => (
+        <button type="button" aria-haspopup="dialog" aria-label={props.label} className={filterButton} {...t}>
+          {props.label}
+          <FilterCount n={props.selected.length} />
+        </button>
+      )}
+    />
+  );
+}
 
 function DateCell({ iso }: { iso: string | null }) {
   return iso ? <time dateTime={iso} title={iso}>{formatDate(iso)}</time> : <span className="text-neutral-500">Never</span>;
@@ -206,8 +245,8 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
           }}
           className="w-72 rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900"
         />
-        <FilterMenu label="Status" options={STATUSES} labels={STATUS_LABELS} selected={params.status} onChange={(status) => update({ status })} />
-        <FilterMenu label="Role" options={ROLES} labels={ROLE_LABELS} selected={params.role} onChange={(role) => update({ role })} />
+        <LazyFilterMenu label="Status" options={STATUSES} labels={STATUS_LABELS} selected={params.status} onChange={(status) => update({ status })} />
+        <LazyFilterMenu label="Role" options={ROLES} labels={ROLE_LABELS} selected={params.role} onChange={(role) => update({ role })} />
         {activity.map((f) => (
           <button
             key={f.key}
@@ -226,39 +265,19 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
         ) : null}
         <div className="ml-auto flex items-center gap-2">
           <DeleteByListButton viewer={viewer} />
-          <DropdownMenu.Root>
-            <DropdownMenu.Trigger className={button}>Columns</DropdownMenu.Trigger>
-            <DropdownMenu.Portal>
-              <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-44 rounded-md border border-neutral-200 bg-white p-1 shadow-lg dark:border-neutral-700 dark:bg-neutral-900">
-                {table.getAllLeafColumns().filter((c) => c.getCanHide()).map((c) => (
-                  <DropdownMenu.CheckboxItem
-                    key={c.id}
-                    checked={c.getIsVisible()}
-                    onCheckedChange={(v) => c.toggleVisibility(!!v)}
-                    onSelect={(e) => e.preventDefault()}
-                    className="flex cursor-pointer items-center gap-2 rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800"
-                  >
-                    <span aria-hidden="true" className="w-4">{c.getIsVisible() ? "✓" : ""}</span>
-                    {COLUMN_LABELS[c.id] ?? c.id}
-                  </DropdownMenu.CheckboxItem>
-                ))}
-              </DropdownMenu.Content>
-            </DropdownMenu.Portal>
-          </DropdownMenu.Root>
-          <DropdownMenu.Root>
-            <DropdownMenu.Trigger className={button}>Export</DropdownMenu.Trigger>
-            <DropdownMenu.Portal>
-              <DropdownMenu.Content align="end" sideOffset={4} className="z-50 min-w-52 rounded-md border border-neutral-200 bg-white p-1 shadow-lg dark:border-neutral-700 dark:bg-neutral-900">
-                {(["csv", "json", "ndjson"] as const).map((f) => (
-                  <DropdownMenu.Item key={f} asChild>
-                    <a href={exportHref(f)} download className="block rounded px-2 py-1 text-sm outline-none data-[highlighted]:bg-neutral-100 dark:data-[highlighted]:bg-neutral-800">
-                      {f === "csv" ? "CSV (spreadsheets)" : f === "json" ? "JSON" : "NDJSON (one user a line)"}
-                    </a>
-                  </DropdownMenu.Item>
-                ))}
-              </DropdownMenu.Content>
-            </DropdownMenu.Portal>
-          </DropdownMenu.Root>
+          <LazyOpen
+            importer={loadColumnsMenu}
+            props={{
+              columns: table.getAllLeafColumns().filter((c) => c.getCanHide()).map((c) => ({ id: c.id, label: COLUMN_LABELS[c.id] ?? c.id, visible: c.getIsVisible() })),
+              onToggle: (id: string, visible: boolean) => table.getColumn(id)?.toggleVisibility(visible),
+            }}
+            placeholder={(t) => <button type="button" aria-haspopup="menu" className={button} {...t}>Columns</button>}
+          />
+          <LazyOpen
+            importer={loadExportMenu}
+            props={{ hrefOf: exportHref }}
+            placeholder={(t) => <button type="button" aria-haspopup="menu" className={button} {...t}>Export</button>}
+          />
         </div>
       </div>
 
@@ -327,6 +346,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
               {table.getRowModel().rows.map((row) => (
                 <tr
                   key={row.id}
+                  onPointerEnter={preloadUserDrawer}
                   className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
                   aria-selected={row.getIsSelected()}
                   onClick={(e) => {

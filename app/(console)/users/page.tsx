@@ -4,7 +4,7 @@ import type { SearchParams } from "nuqs/server";
 import { UsersStats } from "@/components/users/users-stats";
 import { UsersTable } from "@/components/users/users-table";
 import { currentPrincipal } from "@/lib/auth/session";
-import { UserDrawer } from "@/components/users/user-drawer";
+import { LazyUserDrawer } from "@/components/users/lazy-user-drawer";
 import { UsersDialogs } from "@/components/users/users-dialogs";
 import { can } from "@/lib/users/policy";
 import { RosterError, type Principal } from "@/lib/users";
@@ -46,7 +46,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       </div>
       <UsersStats stats={stats} />
       <UsersTable result={result} viewer={{ userId: principal.userId, role: principal.role }} />
-      {drawer ? <UserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
+      {drawer ? <LazyUserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
     </main>
   );
 }

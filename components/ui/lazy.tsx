@@ -1,0 +1,53 @@
+"use client";
+
+import { useCallback, useRef, useState, type ComponentType } from "react";
+
+/**
+ * Code that the first paint does not need (a dialog, a menu), loaded on first use: `preload` on
+ * intent (hover, focus), `load` on the click that needs it. Until then the caller renders a
+ * placeholder trigger with the same name and look; once loaded it renders `Component` opened
+ * (`defaultOpen`), whose own trigger replaces the placeholder and gets focus back on close.
+ * A failed load (network) can be retried by the next click.
+ */
+export function useLazyComponent<P>(importer: () => Promise<ComponentType<P>>) {
+  const [Component, setComponent] = useState<ComponentType<P> | null>(null);
+  const pending = useRef<Promise<ComponentType<P>> | null>(null);
+  const importRef = useRef(importer);
+  const preload = useCallback(() => {
+    pending.current ??= importRef.current().catch((err: unknown) => {
+      pending.current = null;
+      throw err;
+    });
+    return pending.current;
+  }, []);
+  const load = useCallback(() => {
+    preload().then((c) => setComponent(() => c), () => {});
+  }, [preload]);
+  return { Component, preload, load };
+}
+
+/** The handlers a placeholder trigger spreads onto itself: preload on intent, load on click. */
+export interface LazyTriggerProps {
+  onPointerEnter: () => void;
+  onFocus: () => void;
+  onClick: () => void;
+}
+
+/**
+ * Renders `placeholder` (a button looking and named like the real trigger) until it is used,
+ * then the loaded component with `defaultOpen`, its own trigger taking the placeholder's place.
+ */
+export function LazyOpen<P extends object>({
+  importer,
+  props,
+  placeholder,
+}: {
+  importer: () => Promise<ComponentType<P & { defaultOpen?: boolean }>>;
+  props: P;
+  placeholder: (trigger: LazyTriggerProps) => React.ReactNode;
+}) {
+  const { Component, preload, load } = useLazyComponent(importer);
+  if (Component) return <Component {...props} defaultOpen />;
+  const warm = () => void preload().catch(() => {});
+  return placeholder({ onPointerEnter: warm, onFocus: warm, onClick: load });
+}
