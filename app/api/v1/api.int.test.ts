@@ -323,6 +323,30 @@ describe("SECURITY 23: hostile query strings", () => {
   });
 });
 
+describe("SECURITY 2: a manager's key cannot grant above the manager role", () => {
+  it("create or invite an admin or an auditor: 403, nobody created", async () => {
+    const key = await keyOf(w.u.manager, ["users:read", "users:write"]);
+    for (const role of ["admin", "auditor"] as const) {
+      const one = uniqueEmail(`s2-create-${role}`);
+      const res = await callApi("POST", "/users", { key, body: { email: one, name: "Above", role, inviteMode: "none" } });
+      expect(res.status).toBe(403);
+      expect((await errorOf(res)).code).toBe("FORBIDDEN");
+      expect(await byEmail(one)).toEqual([]);
+
+      const many = [uniqueEmail(`s2-invite-${role}`), uniqueEmail(`s2-invite-${role}`)];
+      const inv = await callApi("POST", "/users", { key, body: { emails: many, role, inviteMode: "none" } });
+      expect(inv.status).toBe(403);
+      expect((await errorOf(inv)).code).toBe("FORBIDDEN");
+      for (const e of many) expect(await byEmail(e)).toEqual([]);
+    }
+    // The manager's own grantable roles still work through the same door.
+    const ok = uniqueEmail("s2-member");
+    const res = await callApi("POST", "/users", { key, body: { emails: [ok], role: "member", inviteMode: "none" } });
+    expect(res.status).toBe(200);
+    expect(await byEmail(ok)).toHaveLength(1);
+  });
+});
+
 describe("SECURITY 25: scopes, revoked and expired keys", () => {
   it("a users:read key DELETEs: 403 and the user stays; revoked: 401; expired: 401; owner deactivated: 401", async () => {
     const key = await keyOf(w.u.admin, ["users:read"]);
