@@ -36,7 +36,7 @@ const credentials = CredentialsProvider({
     }
     const who = await core.authenticate({ email, password: input?.password ?? "" }, { ip, userAgent });
     if (!who) return null;
-    await limiter.clear(key);
+    await limiter.clear(key, ip);
     return { id: who.userId, email: who.email, name: who.name, orgId: who.orgId, sessionVersion: who.sessionVersion };
   },
 });

@@ -39,6 +39,20 @@ describe("sign-in rate limiting", () => {
     expect(answers).toEqual([true, true, true, false]);
   });
 
+  it("the IP budget counts failures only: successes give their point back", async () => {
+    const limiter = await make({ prefix: `t-${randomBytes(4).toString("hex")}`, ip: { points: 3, duration: 60, blockDuration: 60 } });
+    const ip = "198.51.100.7";
+    // Ten people behind one address sign in successfully: none is refused.
+    for (let i = 0; i < 10; i++) {
+      expect(await limiter.consume(`ok${i}@example.com`, ip)).toBe(true);
+      await limiter.clear(`ok${i}@example.com`, ip);
+    }
+    // Failures still add up: three wrong passwords, then the address is refused.
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await limiter.consume(`bad${i}@example.com`, ip));
+    expect(answers).toEqual([true, true, true, false]);
+  });
+
   it("shares the counts between app instances through Redis", async () => {
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
     const prefix = `t-${randomBytes(4).toString("hex")}`;

@@ -3,7 +3,9 @@ import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "r
 import { env } from "../config";
 
 // Sign-in attempts: per account (by normalized email, so case variants share one budget) and
-// per client IP. In memory for one process; in Redis when REDIS_URL is set, so that several app
+// per client IP. A success clears the account's count and gives the IP back the point it took,
+// so the IP budget counts failures only: many people signing in from one office (one NAT
+// address) are never locked out by their own successes. In memory for one process; in Redis when REDIS_URL is set, so that several app
 // instances share the counts.
 export const ACCOUNT_LIMIT = { points: 5, duration: 15 * 60, blockDuration: 15 * 60 };
 export const IP_LIMIT = { points: 50, duration: 15 * 60, blockDuration: 15 * 60 };
@@ -11,7 +13,8 @@ export const IP_LIMIT = { points: 50, duration: 15 * 60, blockDuration: 15 * 60 
 export interface SignInLimiter {
   /** Whether an attempt may proceed; every attempt counts until a success clears the account. */
   consume(emailKey: string, ip: string): Promise<boolean>;
-  clear(emailKey: string): Promise<void>;
+  /** After a success: the account's count is cleared and the IP's point for this attempt returned. */
+  clear(emailKey: string, ip?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,8 +54,9 @@ export async function createSignInLimiter(
         return false;
       }
     },
-    async clear(emailKey) {
+    async clear(emailKey, ip) {
       await limiters.account.delete(emailKey);
+      if (ip) await limiters.ip.reward(ip, 1);
     },
     close,
   };
