@@ -20,7 +20,11 @@ import {
   apiKeyDtoSchema,
   apiKeyListSchema,
   createdApiKeySchema,
+  auditEventDtoSchema,
+  auditEventListSchema,
+  overviewSchema,
 } from "../validation/api";
+import { listAuditEventsQuerySchema } from "../validation/audit";
 import { createApiKeySchema } from "../validation/api-keys";
 import { ERROR_HTTP_STATUS, EXPORT_FORMATS, SCOPES, type ErrorCode, type Scope } from "../validation/enums";
 import {
@@ -70,6 +74,9 @@ const RESPONSES = {
   ApiKey: apiKeyDtoSchema,
   ApiKeyList: apiKeyListSchema,
   CreatedApiKey: createdApiKeySchema,
+  AuditEvent: auditEventDtoSchema,
+  AuditEventList: auditEventListSchema,
+  Overview: overviewSchema,
   Error: errorBodySchema,
 } as const;
 
@@ -119,6 +126,18 @@ const LIST_PARAMS = {
   cursor: "nextCursor or prevCursor of a previous page",
 };
 
+const AUDIT_PARAMS = {
+  actor: "Who acted: a user id or an email",
+  actorRole: "Events by people who hold this role now",
+  target: "Whom it was done to: a user id or an email",
+  action: "Repeatable: action=user.deleted&action=user.role_changed",
+  outcome: "success or refused",
+  from: "Start of the range (inclusive): a date (UTC) or an ISO instant",
+  to: "End of the range (exclusive; a date includes that whole day)",
+  limit: "Page size, 10 to 100 (clamped), default 50",
+  cursor: "nextCursor or prevCursor of a previous page",
+};
+
 const idParam = (description: string) => ({
   name: "id",
   in: "path",
@@ -159,6 +178,8 @@ interface Op {
   body?: SchemaId | { oneOf: SchemaId[] };
   bodyRequired?: boolean;
   ok: [status: number, schema: SchemaId | null, description: string];
+  /** For a file (schema null): what one record of its JSON form is (User by default). */
+  fileItem?: SchemaId;
   errors: (readonly [string, unknown])[];
   headers?: unknown[];
 }
@@ -287,6 +308,40 @@ export const API_OPERATIONS: Op[] = [
     errors: [...COMMON_ERRORS],
   },
   {
+    method: "get", path: "/audit-events", operationId: "listAuditEvents", scope: "audit:read",
+    summary: "List audit events",
+    description:
+      "One page of the organization's audit log, newest first: every change and every refused attempt. " +
+      "Admins and auditors only; a keyset cursor pages in either direction.",
+    parameters: queryParameters(listAuditEventsQuerySchema, AUDIT_PARAMS),
+    ok: [200, "AuditEventList", "A page of audit events"],
+    errors: [...COMMON_ERRORS, errorResponse("VALIDATION", "VALIDATION: a bad filter, range or cursor")],
+  },
+  {
+    method: "get", path: "/audit-events/export", operationId: "exportAuditEvents", scope: "audit:read",
+    summary: "Export audit events (streamed)",
+    description:
+      "Every audit event matching the list's filters, newest first, as CSV (with a BOM; formula cells " +
+      "neutralized), a JSON array or NDJSON. Audited as audit.exported.",
+    parameters: [
+      { name: "format", in: "query", required: false, schema: { type: "string", enum: [...EXPORT_FORMATS], default: "csv" } },
+      ...queryParameters(listAuditEventsQuerySchema, AUDIT_PARAMS).filter((p) => p.name !== "limit" && p.name !== "cursor"),
+    ],
+    ok: [200, null, "The file, streamed"],
+    fileItem: "AuditEvent",
+    errors: [...COMMON_ERRORS, errorResponse("VALIDATION", "VALIDATION: a bad format or filter")],
+  },
+  {
+    method: "get", path: "/overview", operationId: "overview", scope: "users:read",
+    summary: "The organization at a glance",
+    description:
+      "User counts by status and role, pending and expired invitations (the oldest named), active people who " +
+      "never signed in or not in 90 days, each with the GET /users filter that lists them; and the admins' " +
+      "latest activity when the caller may read the audit log (null otherwise).",
+    ok: [200, "Overview", "The figures"],
+    errors: [...COMMON_ERRORS],
+  },
+  {
     method: "get", path: "/users/{id}/timeline", operationId: "userTimeline", scope: "audit:read",
     summary: "A user's audit timeline",
     description: "What was done to the user, by whom and when, newest first.",
@@ -407,7 +462,7 @@ function operation(op: Op) {
     schema === null
       ? {
           "text/csv": { schema: { type: "string" } },
-          "application/json": { schema: { type: "array", items: ref("User") } },
+          "application/json": { schema: { type: "array", items: ref(op.fileItem ?? "User") } },
           "application/x-ndjson": { schema: { type: "string" } },
         }
       : { "application/json": { schema: ref(schema) } };

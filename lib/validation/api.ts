@@ -14,6 +14,9 @@ import type { ErrorBody } from "../users/errors";
 import type { UserStats } from "../users/stats";
 import type { ApiKeyDTO, CreatedApiKey } from "../users/types";
 import type { AuditEventDTO } from "../users/timeline";
+import type { ListAuditEventsResult } from "../users/audit-log";
+import type { OverviewDTO } from "../users/overview";
+import { INVITATION_FILTERS } from "./users";
 import { BULK_OUTCOMES, ERROR_CODES, PROFILE_FIELDS, ROLES, SCOPES, STATUSES, type ProfileField } from "./enums";
 
 const dateTime = z.iso.datetime({ offset: true });
@@ -138,6 +141,48 @@ export const createdApiKeySchema = z.object({
 
 export const timelineResultSchema = z.object({ data: z.array(auditEventDtoSchema) });
 
+export const auditEventListSchema = z.object({
+  data: z.array(auditEventDtoSchema),
+  nextCursor: z.string().nullable(),
+  prevCursor: z.string().nullable(),
+  total: z.number().int(),
+  totalExact: z.boolean().meta({ description: "false when total is the planner's estimate (over 1,000 matches)" }),
+});
+
+const overviewFigureSchema = z.object({
+  total: z.number().int(),
+  totalExact: z.boolean(),
+  query: z
+    .object({
+      status: z.array(z.enum(STATUSES)).optional(),
+      invitation: z.enum(INVITATION_FILTERS).optional(),
+      neverSignedIn: z.boolean().optional(),
+      notSeenSince: z.string().optional(),
+    })
+    .meta({ description: "The GET /users filter that lists exactly the people counted" }),
+});
+const overviewInvitationSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.string(),
+  sentAt: dateTime.nullable(),
+  expiresAt: dateTime,
+});
+const overviewInvitationsSchema = overviewFigureSchema.extend({ oldest: z.array(overviewInvitationSchema) });
+
+export const overviewSchema = z.object({
+  stats: userStatsSchema,
+  invitations: z.object({ pending: overviewInvitationsSchema, expired: overviewInvitationsSchema }),
+  neverSignedIn: overviewFigureSchema,
+  notSeen: overviewFigureSchema.extend({ days: z.number().int(), since: z.string() }),
+  adminActivity: z
+    .array(auditEventDtoSchema)
+    .nullable()
+    .meta({ description: "The admins' latest events; null when the caller may not read the audit log" }),
+  generatedAt: dateTime,
+});
+
 export const errorBodySchema = z
   .object({
     error: z.object({
@@ -162,3 +207,5 @@ same<Same<z.infer<typeof userStatsSchema>, UserStats>>(true);
 same<Same<z.infer<typeof auditEventDtoSchema>, AuditEventDTO>>(true);
 same<Same<z.infer<typeof apiKeyDtoSchema>, ApiKeyDTO>>(true);
 same<Same<z.infer<typeof createdApiKeySchema>, CreatedApiKey>>(true);
+same<Same<z.infer<typeof auditEventListSchema>, ListAuditEventsResult>>(true);
+same<Same<z.infer<typeof overviewSchema>, OverviewDTO>>(true);

@@ -66,6 +66,13 @@ const ENDPOINTS: Endpoint[] = [
     call: (k, t) => callApi("GET", `/users/${encodeURIComponent(t.email.toUpperCase())}`, { key: k }), changed: rowChanged },
   { name: "GET /users/export", scope: "users:read", roles: ["admin", "manager", "auditor"], target: "member",
     call: (k, t) => callApi("GET", `/users/export?format=ndjson&email=${encodeURIComponent(t.email)}`, { key: k }), changed: rowChanged },
+  { name: "GET /overview", scope: "users:read", roles: ["admin", "manager", "auditor"], target: "member",
+    call: (k) => callApi("GET", "/overview", { key: k }), changed: rowChanged },
+  // Managers cannot hold an audit:read key; their users:read key is refused here (403).
+  { name: "GET /audit-events", scope: "audit:read", roles: ["admin", "auditor"], target: "member",
+    call: (k, t) => callApi("GET", `/audit-events?target=${t.id}&limit=10`, { key: k }), changed: rowChanged },
+  { name: "GET /audit-events/export", scope: "audit:read", roles: ["admin", "auditor"], target: "member",
+    call: (k, t) => callApi("GET", `/audit-events/export?format=ndjson&target=${encodeURIComponent(t.email)}`, { key: k }), changed: rowChanged },
   { name: "POST /users (create)", scope: "users:write", roles: ["admin", "manager"], target: "member",
     call: (k, _t, email) => callApi("POST", "/users", { key: k, body: { email, role: "member", inviteMode: "none" } }), changed: created },
   { name: "POST /users (invite many)", scope: "users:write", roles: ["admin", "manager"], target: "member",
@@ -92,7 +99,10 @@ const ENDPOINTS: Endpoint[] = [
     call: (k, t) => callApi("PUT", `/users/${t.id}/password`, { key: k, body: { password: "a fresh passphrase 9", passwordConfirmation: "a fresh passphrase 9" } }), changed: rowChanged },
 ];
 
-const READS = new Set(["GET /users", "GET /users/{id}", "GET /users/{email}", "GET /users/export"]);
+const READS = new Set([
+  "GET /users", "GET /users/{id}", "GET /users/{email}", "GET /users/export",
+  "GET /overview", "GET /audit-events", "GET /audit-events/export",
+]);
 
 async function targetFor(kind: Target): Promise<UserRow> {
   if (kind === "invited") {
@@ -191,6 +201,59 @@ describe("answers", () => {
     expect(await res.text()).toContain("admin@a.test");
     const bad = await callApi("GET", "/users/export?format=xlsx", { key });
     expect(bad.status).toBe(422);
+  });
+
+  it("GET /audit-events: the core's filters and cursor paging; bad filters 422; a manager 403; no key 401", async () => {
+    const t = await w.addUser(w.orgA, uniqueEmail("api-audit"), "member");
+    for (const company of ["One", "Two", "Three"]) await w.core.update(w.as(w.u.admin), t.id, { company });
+    const key = await keyOf(w.u.auditor, ["audit:read"]);
+    type Page = { data: { action: string; targetId: string; actorEmail: string }[]; nextCursor: string | null; prevCursor: string | null; total: number };
+    const first = (await (await callApi("GET", `/audit-events?target=${t.id}&action=user.updated&actor=admin@a.test&limit=10`, { key })).json()) as Page;
+    expect(first.total).toBe(3);
+    expect(first.data.map((e) => [e.action, e.targetId, e.actorEmail])).toEqual(Array(3).fill(["user.updated", t.id, "admin@a.test"]));
+    expect(first).toMatchObject({ nextCursor: null, prevCursor: null });
+    // Cursor paging over the org's whole log (more than one page of 10 by now).
+    const p1 = (await (await callApi("GET", "/audit-events?limit=10", { key })).json()) as Page;
+    expect(p1.data).toHaveLength(10);
+    const p2res = await callApi("GET", `/audit-events?limit=10&cursor=${encodeURIComponent(p1.nextCursor!)}`, { key });
+    const p2 = (await p2res.json()) as Page & { data: { id: string }[] };
+    expect(p2.prevCursor).toEqual(expect.any(String));
+    const back = (await (await callApi("GET", `/audit-events?limit=10&cursor=${encodeURIComponent(p2.prevCursor!)}`, { key })).json()) as Page & { data: { id: string }[] };
+    expect(back.data.map((e) => e.id)).toEqual((p1.data as unknown as { id: string }[]).map((e) => e.id));
+    for (const bad of ["from=2026-02-01&to=2026-01-01", "cursor=garbage", "outcome=maybe", "orgId=x"]) {
+      const res = await callApi("GET", `/audit-events?${bad}`, { key });
+      expect(res.status, bad).toBe(422);
+      expect((await errorOf(res)).code).toBe("VALIDATION");
+    }
+    const manager = await callApi("GET", "/audit-events", { key: await keyOf(w.u.manager, ["users:read"]) });
+    expect(manager.status).toBe(403);
+    expect((await errorOf(manager)).code).toBe("FORBIDDEN");
+    expect((await callApi("GET", "/audit-events")).status).toBe(401);
+    expect((await callApi("GET", "/audit-events/export")).status).toBe(401);
+    expect((await callApi("GET", "/overview")).status).toBe(401);
+  });
+
+  it("GET /audit-events/export streams the file with its type, and is audited", async () => {
+    const key = await keyOf(w.u.admin, ["audit:read"]);
+    const res = await callApi("GET", "/audit-events/export?format=csv&actor=admin@a.test", { key });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("content-disposition")).toMatch(/attachment; filename=".*\.csv"/);
+    expect(await res.text()).toContain("admin@a.test");
+    const bad = await callApi("GET", "/audit-events/export?format=xlsx", { key });
+    expect(bad.status).toBe(422);
+    const [latest] = (await w.core.auditEvents(w.as(w.u.admin), { action: "audit.exported", limit: 10 })).data;
+    expect(latest).toMatchObject({ action: "audit.exported", outcome: "refused", actorEmail: "admin@a.test" });
+  });
+
+  it("GET /overview: the figures; admin activity only for a key that may read the audit log", async () => {
+    type O = { stats: { total: number }; adminActivity: unknown[] | null; invitations: { pending: { total: number } } };
+    const asAuditor = (await (await callApi("GET", "/overview", { key: await keyOf(w.u.auditor, ["users:read", "audit:read"]) })).json()) as O;
+    expect(asAuditor.stats.total).toBe((await w.core.stats(w.as(w.u.auditor))).total);
+    expect(asAuditor.adminActivity).toEqual(expect.any(Array));
+    const asManager = (await (await callApi("GET", "/overview", { key: await keyOf(w.u.manager, ["users:read"]) })).json()) as O;
+    expect(asManager.adminActivity).toBeNull();
+    expect(asManager.invitations.pending.total).toBe(asAuditor.invitations.pending.total);
   });
 
   it("the last admin and self-actions: 409 LAST_ADMIN / SELF_ACTION", async () => {

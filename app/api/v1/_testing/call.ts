@@ -16,6 +16,9 @@ const ROUTES: [RegExp, () => Promise<RouteModule>][] = [
   [/^\/users\/(?<id>[^/]+)\/reset-password$/, () => import("@/app/api/v1/users/[id]/reset-password/route")],
   [/^\/users\/(?<id>[^/]+)\/sessions\/revoke$/, () => import("@/app/api/v1/users/[id]/sessions/revoke/route")],
   [/^\/users\/(?<id>[^/]+)\/password$/, () => import("@/app/api/v1/users/[id]/password/route")],
+  [/^\/audit-events$/, () => import("@/app/api/v1/audit-events/route")],
+  [/^\/audit-events\/export$/, () => import("@/app/api/v1/audit-events/export/route")],
+  [/^\/overview$/, () => import("@/app/api/v1/overview/route")],
   [/^\/openapi\.json$/, () => import("@/app/api/v1/openapi.json/route")],
 ];
 
