@@ -221,6 +221,54 @@ for (const transport of ["in-process", "http"] as const) {
       expect((await refusal("export-format", transport, api().export(as(w.u.auditor), {}, "xlsx"))).code).toBe("VALIDATION");
     });
 
+    it("the audit log: filters, keyset paging both ways; a manager is FORBIDDEN; bad filters are VALIDATION", async () => {
+      const t = await w.addUser(w.orgA, `${unique(`audit-${transport}`)}@a.test`);
+      for (let i = 0; i < 12; i++) await api().update(as(w.u.admin), t.id, { company: `Co ${i}` });
+      const query = { target: t.email, action: ["user.updated"], actor: "admin@a.test", outcome: "success", limit: 10 };
+      const p1 = await api().auditEvents(as(w.u.auditor), query);
+      expect(p1).toMatchObject({ total: 12, totalExact: true, prevCursor: null });
+      expect(p1.data).toHaveLength(10);
+      expect(p1.data[0]).toMatchObject({ action: "user.updated", targetId: t.id, actorEmail: "admin@a.test", changes: { company: { old: "Co 10", new: "Co 11" } } });
+      const p2 = await api().auditEvents(as(w.u.admin), { ...query, cursor: p1.nextCursor! });
+      expect(p2.data).toHaveLength(2);
+      expect(p2.nextCursor).toBeNull();
+      const back = await api().auditEvents(as(w.u.admin), { ...query, cursor: p2.prevCursor! });
+      expect(back.data.map((e) => e.id)).toEqual(p1.data.map((e) => e.id));
+      // Another org's events never show.
+      expect((await api().auditEvents(as(w.u.bAdmin), { target: t.id })).data).toEqual([]);
+      expect(await refusal("audit-manager", transport, api().auditEvents(as(w.u.manager), {}))).toMatchObject({ code: "FORBIDDEN" });
+      const range = await refusal("audit-range", transport, api().auditEvents(as(w.u.auditor), { from: "2026-02-01", to: "2026-01-01" }));
+      expect(range).toMatchObject({ code: "VALIDATION", fields: { to: [expect.any(String)] } });
+      expect((await refusal("audit-cursor", transport, api().auditEvents(as(w.u.auditor), { cursor: "garbage" }))).code).toBe("VALIDATION");
+      expect((await refusal("audit-unknown", transport, api().auditEvents(as(w.u.auditor), { orgId: w.orgB }))).code).toBe("VALIDATION");
+    });
+
+    it("exports the audit log's filter as a stream, audited", async () => {
+      const t = await w.addUser(w.orgA, `${unique(`auditx-${transport}`)}@a.test`);
+      await api().update(as(w.u.admin), t.id, { company: "Exported" });
+      const file = await api().exportAuditEvents(as(w.u.auditor), { target: t.id }, "ndjson");
+      expect(file.contentType).toBe("application/x-ndjson; charset=utf-8");
+      expect(file.filename).toMatch(/\.ndjson$/);
+      const lines = utf8(await streamBytes(file.body)).trim().split("\n").map((l) => JSON.parse(l) as { action: string; targetId: string });
+      expect(lines.map((l) => [l.action, l.targetId])).toEqual([["user.updated", t.id]]);
+      const [exported] = (await w.core.auditEvents(as(w.u.admin), { action: "audit.exported", actor: "auditor@a.test", limit: 10 })).data;
+      expect(exported).toMatchObject({ action: "audit.exported", outcome: "success" });
+      expect((await refusal("audit-export-format", transport, api().exportAuditEvents(as(w.u.auditor), {}, "xlsx"))).code).toBe("VALIDATION");
+      expect(await refusal("audit-export-manager", transport, api().exportAuditEvents(as(w.u.manager), {}, "csv"))).toMatchObject({ code: "FORBIDDEN" });
+    });
+
+    it("the overview: figures for every console role; admin activity only for those who may read the log", async () => {
+      const asAuditor = await api().overview(as(w.u.auditor));
+      expect(asAuditor.stats).toEqual(await w.core.stats(as(w.u.auditor)));
+      expect(asAuditor.adminActivity).toEqual(expect.any(Array));
+      expect(asAuditor.adminActivity!.every((e) => e.actorEmail !== null)).toBe(true);
+      expect(asAuditor.notSeen).toMatchObject({ days: 90, query: { status: ["active"] } });
+      const asManager = await api().overview(as(w.u.manager));
+      expect(asManager.adminActivity).toBeNull();
+      expect(asManager.invitations.pending.total).toBe(asAuditor.invitations.pending.total);
+      expect(await refusal("overview-member", transport, api().overview(as(w.u.member)))).toMatchObject({ code: "FORBIDDEN" });
+    });
+
     it("the acting person changes their own password (the current one is required)", async () => {
       const me = await w.addUser(w.orgA, `${unique("me")}@a.test`, "auditor");
       expect(await refusal("own-password-wrong", transport, api().changeOwnPassword(as(me), { currentPassword: "wrong", password: "another fine passphrase", passwordConfirmation: "another fine passphrase" }))).toMatchObject({ code: "VALIDATION" });
@@ -257,6 +305,22 @@ describe("both transports", () => {
   it("refused every case with the same code, message and fields", () => {
     expect(Object.keys(refusals.http!).sort()).toEqual(Object.keys(refusals["in-process"]!).sort());
     expect(refusals.http).toEqual(refusals["in-process"]);
+  });
+});
+
+describe("both transports answer the same", () => {
+  it("the audit log, its export and the overview", async () => {
+    const [inProc, http] = [apis["in-process"], apis.http];
+    const auditor = w.as(w.u.auditor);
+    const query = { actor: "admin@a.test", limit: 25 };
+    expect(await http.auditEvents(auditor, query)).toEqual(await inProc.auditEvents(auditor, query));
+    const filter = { target: w.u.member.id };
+    const [a, b] = await Promise.all([inProc.exportAuditEvents(auditor, filter, "json"), http.exportAuditEvents(auditor, filter, "json")]);
+    expect([b.contentType, b.filename]).toEqual([a.contentType, a.filename]);
+    expect(utf8(await streamBytes(b.body))).toEqual(utf8(await streamBytes(a.body)));
+    const { generatedAt: _x, ...o1 } = await inProc.overview(auditor);
+    const { generatedAt: _y, ...o2 } = await http.overview(auditor);
+    expect(o2).toEqual(o1);
   });
 });
 

@@ -108,6 +108,17 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
   const data = async <T>(a: Principal, path: string, input: unknown) =>
     (await json<{ data: T[] }>(a, "POST", path, { body: body(input) })).data;
 
+  // A streamed export: the filter and the format as the query, the file as the API sends it.
+  async function file(a: Principal, path: string, query: unknown, format: unknown, fallbackName: string) {
+    const q = toQuery(query);
+    if (format !== undefined && format !== null) q.format = typeof format === "string" ? format : JSON.stringify(format);
+    const res = await send(a, "GET", path, { query: q });
+    const disposition = res.headers.get("content-disposition") ?? "";
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+    if (!res.body) throw new RosterError("INTERNAL", "The user API sent an empty export");
+    return { filename, contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.body };
+  }
+
   return {
     transport: "http",
     list: async (a, query) => json(a, "GET", "/users", { query: toQuery(query) }),
@@ -115,15 +126,10 @@ export function httpUserApi(opts: HttpUserApiOptions): UserApi {
     stats: async (a) => json(a, "GET", "/users/stats"),
     timeline: async (a, ref, input) =>
       (await json<{ data: AuditEventDTO[] }>(a, "GET", `/users/${refSegment(ref)}/timeline`, { query: toQuery(input) })).data,
-    export: async (a, query, format) => {
-      const q = toQuery(query);
-      if (format !== undefined && format !== null) q.format = typeof format === "string" ? format : JSON.stringify(format);
-      const res = await send(a, "GET", "/users/export", { query: q });
-      const disposition = res.headers.get("content-disposition") ?? "";
-      const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "roster-users";
-      if (!res.body) throw new RosterError("INTERNAL", "The user API sent an empty export");
-      return { filename, contentType: res.headers.get("content-type") ?? "application/octet-stream", body: res.body };
-    },
+    export: async (a, query, format) => file(a, "/users/export", query, format, "roster-users"),
+    overview: async (a) => json(a, "GET", "/overview"),
+    auditEvents: async (a, query) => json(a, "GET", "/audit-events", { query: toQuery(query) }),
+    exportAuditEvents: async (a, query, format) => file(a, "/audit-events/export", query, format, "roster-audit"),
     create: async (a, input) => {
       // POST /users reads a body with `emails` as an invitation; the core's create refuses that
       // field as unknown, and so does this transport, with the core's own error.

@@ -20,6 +20,12 @@ export interface UserApi {
   timeline(actor: Principal, idOrEmail: unknown, input?: unknown): Promise<Result<"timeline">>;
   /** The whole filter as a file, streamed (audited once as users.exported). */
   export(actor: Principal, query: unknown, format: unknown): Promise<Result<"export">>;
+  /** The organization at a glance (the console's `/`). */
+  overview(actor: Principal): Promise<Result<"overview">>;
+  /** One page of the audit log (filters, keyset cursor), newest first. */
+  auditEvents(actor: Principal, query?: unknown): Promise<Result<"auditEvents">>;
+  /** The audit log's filter as a file, streamed (audited once as audit.exported). */
+  exportAuditEvents(actor: Principal, query: unknown, format: unknown): Promise<Result<"exportAuditEvents">>;
 
   // One user
   create(actor: Principal, input: unknown): Promise<Result<"create">>;

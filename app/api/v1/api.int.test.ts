@@ -207,7 +207,7 @@ describe("answers", () => {
     const t = await w.addUser(w.orgA, uniqueEmail("api-audit"), "member");
     for (const company of ["One", "Two", "Three"]) await w.core.update(w.as(w.u.admin), t.id, { company });
     const key = await keyOf(w.u.auditor, ["audit:read"]);
-    type Page = { data: { action: string; targetId: string; actorEmail: string }[]; nextCursor: string | null; prevCursor: string | null; total: number };
+    type Page = { data: { id: string; action: string; targetId: string; actorEmail: string }[]; nextCursor: string | null; prevCursor: string | null; total: number };
     const first = (await (await callApi("GET", `/audit-events?target=${t.id}&action=user.updated&actor=admin@a.test&limit=10`, { key })).json()) as Page;
     expect(first.total).toBe(3);
     expect(first.data.map((e) => [e.action, e.targetId, e.actorEmail])).toEqual(Array(3).fill(["user.updated", t.id, "admin@a.test"]));
@@ -216,10 +216,10 @@ describe("answers", () => {
     const p1 = (await (await callApi("GET", "/audit-events?limit=10", { key })).json()) as Page;
     expect(p1.data).toHaveLength(10);
     const p2res = await callApi("GET", `/audit-events?limit=10&cursor=${encodeURIComponent(p1.nextCursor!)}`, { key });
-    const p2 = (await p2res.json()) as Page & { data: { id: string }[] };
+    const p2 = (await p2res.json()) as Page;
     expect(p2.prevCursor).toEqual(expect.any(String));
-    const back = (await (await callApi("GET", `/audit-events?limit=10&cursor=${encodeURIComponent(p2.prevCursor!)}`, { key })).json()) as Page & { data: { id: string }[] };
-    expect(back.data.map((e) => e.id)).toEqual((p1.data as unknown as { id: string }[]).map((e) => e.id));
+    const back = (await (await callApi("GET", `/audit-events?limit=10&cursor=${encodeURIComponent(p2.prevCursor!)}`, { key })).json()) as Page;
+    expect(back.data.map((e) => e.id)).toEqual(p1.data.map((e) => e.id));
     for (const bad of ["from=2026-02-01&to=2026-01-01", "cursor=garbage", "outcome=maybe", "orgId=x"]) {
       const res = await callApi("GET", `/audit-events?${bad}`, { key });
       expect(res.status, bad).toBe(422);
