@@ -6,7 +6,8 @@ import { describeChanges, formatTime } from "@/components/audit/format";
 import { ROLE_LABELS, STATUS_LABELS } from "@/components/users/format";
 import { currentPrincipal } from "@/lib/auth/session";
 import { checkHealth } from "@/lib/health";
-import { getUsersCore, type OverviewFigure, type OverviewInvitation } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
+import type { OverviewFigure, OverviewInvitation } from "@/lib/users";
 import { ROLES, STATUSES } from "@/lib/validation/enums";
 import { serializeAuditSearchParams } from "@/lib/validation/audit-search-params";
 import { serializeUsersSearchParams } from "@/lib/validation/users-search-params";
@@ -33,8 +34,7 @@ const link = "font-medium text-blue-700 underline underline-offset-2 dark:text-b
 export default async function OverviewPage() {
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
-  const core = await getUsersCore();
-  const [o, health] = await Promise.all([core.overview(principal), checkHealth()]);
+  const [o, health] = await Promise.all([userApi().overview(principal), checkHealth()]);
   const byStatus = STATUSES.map((s) => ({ key: s, label: STATUS_LABELS[s], value: o.stats.byStatus[s] }));
   const byRole = ROLES.map((r) => ({ key: r, label: ROLE_LABELS[r], value: o.stats.byRole[r] }));
   const estimate = o.stats.exact ? "" : " (estimates)";

@@ -3,7 +3,8 @@ import { redirect } from "next/navigation";
 import type { SearchParams } from "nuqs/server";
 import { AuditTable } from "@/components/audit/audit-table";
 import { currentPrincipal } from "@/lib/auth/session";
-import { getUsersCore, RosterError } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
+import { RosterError } from "@/lib/users";
 import { denial } from "@/lib/users/policy";
 import { auditQueryOf, loadAuditSearchParams } from "@/lib/validation/audit-search-params";
 
@@ -26,13 +27,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     );
   }
   const params = await loadAuditSearchParams(searchParams);
-  const core = await getUsersCore();
+  const api = userApi();
   const query = { ...auditQueryOf(params), limit: params.limit, cursor: params.cursor ?? undefined };
-  const result = await core.auditEvents(principal, query).catch(async (err: unknown) => {
+  const result = await api.auditEvents(principal, query).catch(async (err: unknown) => {
     if (!(err instanceof RosterError) || err.code !== "VALIDATION") throw err;
     // A stale cursor falls back to page 1; a filter the core refuses (a range the wrong way
     // round) shows its message over an unfiltered page.
-    if (query.cursor) return core.auditEvents(principal, { ...query, cursor: undefined }).catch(() => null);
+    if (query.cursor) return api.auditEvents(principal, { ...query, cursor: undefined }).catch(() => null);
     return null;
   });
   return (

@@ -1,9 +1,9 @@
 // The console's audit export door: GET /audit/export?format=csv|json|ndjson with the audit page's
 // filter (actor, target, actorRole, action repeatable, outcome, from, to). It resolves the
-// signed-in caller, calls the core (which authorizes, audits and streams) and maps errors.
+// signed-in caller, calls the user API (whose core authorizes, audits and streams) and maps errors.
 import { randomUUID } from "node:crypto";
 import { currentPrincipal } from "@/lib/auth/session";
-import { getUsersCore } from "@/lib/users";
+import { userApi } from "@/lib/user-api";
 import { toErrorBody, unauthenticated } from "@/lib/users/errors";
 import { ERROR_HTTP_STATUS } from "@/lib/validation/enums";
 import { searchParamsInput } from "@/lib/validation/users";
@@ -16,8 +16,7 @@ export async function GET(request: Request): Promise<Response> {
     const principal = await currentPrincipal();
     if (!principal) throw unauthenticated();
     const { format, ...query } = searchParamsInput(new URL(request.url).searchParams);
-    const core = await getUsersCore();
-    const file = await core.exportAuditEvents(principal, query, format);
+    const file = await userApi().exportAuditEvents(principal, query, format);
     return new Response(file.body, {
       headers: {
         "content-type": file.contentType,
