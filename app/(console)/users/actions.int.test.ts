@@ -2,12 +2,12 @@
 // here), the real core runs on a test database. Each action, for each role: allowed, or
 // FORBIDDEN with nothing changed; crafted payloads refused (SECURITY.md 1, 3, 5, 6).
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { users } from "@/lib/db/schema";
-import { createWorld, type World } from "@/lib/testing/fixtures";
-import type { Principal } from "@/lib/users/types";
+import { type DoorState, setUpDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 
-const state = vi.hoisted(() => ({ principal: null as Principal | null, world: null as World | null }));
+const state = vi.hoisted((): DoorState => ({ principal: null, world: null }));
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/users")>()),
@@ -17,14 +17,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const actions = await import("./actions");
 
 let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-  state.world = w;
-});
-afterAll(() => w?.close());
-beforeEach(() => {
-  state.principal = null;
-});
+setUpDoorWorld(state, (world) => (w = world));
 
 const as = (who: keyof World["u"]) => {
   state.principal = w.as(w.u[who]);

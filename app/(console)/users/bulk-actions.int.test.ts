@@ -4,14 +4,15 @@
 // answer one outcome per input in order and change only the permitted rows; a fault injected
 // mid-batch leaves outcomes true to the database.
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { auditEvents, organizations, users, type UserRow } from "@/lib/db/schema";
-import { createWorld, type World } from "@/lib/testing/fixtures";
+import { type DoorState, setUpDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 import { uniqueEmail, withTrigger } from "@/lib/testing/helpers";
-import type { BulkItemResult, Principal } from "@/lib/users/types";
+import type { BulkItemResult } from "@/lib/users/types";
 import type { Role, Status } from "@/lib/validation/enums";
 
-const state = vi.hoisted(() => ({ principal: null as Principal | null, world: null as World | null }));
+const state = vi.hoisted((): DoorState => ({ principal: null, world: null }));
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/users")>()),
@@ -21,14 +22,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const actions = await import("./actions");
 
 let w: World;
-beforeAll(async () => {
-  w = await createWorld({ bulkChunkSize: 2 });
-  state.world = w;
-});
-afterAll(() => w?.close());
-beforeEach(() => {
-  state.principal = null;
-});
+setUpDoorWorld(state, (world) => (w = world), { bulkChunkSize: 2 });
 
 const as = (user: UserRow) => {
   state.principal = w.as(user);

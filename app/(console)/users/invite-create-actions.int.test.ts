@@ -3,14 +3,14 @@
 // with nobody created (SECURITY.md 2, 3); crafted payloads refused (6); other orgs (5);
 // case and whitespace variants never a second account (16).
 import { eq, inArray } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { auditEvents, invitations, users } from "@/lib/db/schema";
-import { createWorld, type World } from "@/lib/testing/fixtures";
-import type { Principal } from "@/lib/users/types";
+import { type DoorState, setUpDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 import { ROLES } from "@/lib/validation/enums";
 import { emailKey } from "@/lib/validation/users";
 
-const state = vi.hoisted(() => ({ principal: null as Principal | null, world: null as World | null }));
+const state = vi.hoisted((): DoorState => ({ principal: null, world: null }));
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/users")>()),
@@ -20,14 +20,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const actions = await import("./actions");
 
 let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-  state.world = w;
-});
-afterAll(() => w?.close());
-beforeEach(() => {
-  state.principal = null;
-});
+setUpDoorWorld(state, (world) => (w = world));
 
 const as = (who: keyof World["u"]) => {
   state.principal = w.as(w.u[who]);

@@ -1,14 +1,5 @@
+import { TableLoading } from "@/components/ui/table-loading";
+
 export default function UsersLoading() {
-  return (
-    <main aria-busy="true">
-      <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-      <p className="sr-only" role="status">Loading users…</p>
-      <div className="mt-6 space-y-2" aria-hidden="true">
-        <div className="h-8 w-96 animate-pulse rounded bg-neutral-200 dark:bg-neutral-800" />
-        {Array.from({ length: 10 }, (_, i) => (
-          <div key={i} className="h-9 animate-pulse rounded bg-neutral-100 dark:bg-neutral-900" />
-        ))}
-      </div>
-    </main>
-  );
+  return <TableLoading title="Users" status="Loading users…" />;
 }

@@ -1,16 +1,12 @@
 // The audit export door: no session → 401 before the core runs; a manager → 403 (audited by the
 // core); an auditor gets the filtered file as a download; bad input → 422 in the one error shape.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Principal, UsersCore } from "@/lib/users";
-import { createWorld, type World } from "@/lib/testing/fixtures";
+import { describe, expect, it, vi } from "vitest";
+import { type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 import { csvObjects, streamBytes, UTF8_BOM, utf8 } from "@/lib/testing/csv";
 import { auditMark } from "@/lib/testing/helpers";
 
-const state = vi.hoisted(() => ({
-  principal: null as Principal | null,
-  core: null as UsersCore | null,
-  coreCalls: 0,
-}));
+const state = vi.hoisted((): CountingDoorState => ({ principal: null, core: null, coreCalls: 0 }));
 
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
@@ -24,16 +20,9 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const { GET } = await import("./route");
 
 let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-  state.core = w.core;
-  await w.core.update(w.as(w.u.admin), w.u.member.id, { name: "=HYPERLINK(\"http://x\")" });
-  await w.core.changeRole(w.as(w.u.admin), w.u.member.id, { role: "manager" });
-});
-afterAll(() => w?.close());
-beforeEach(() => {
-  state.principal = null;
-  state.coreCalls = 0;
+setUpCountingDoorWorld(state, (world) => (w = world), async (world) => {
+  await world.core.update(world.as(world.u.admin), world.u.member.id, { name: "=HYPERLINK(\"http://x\")" });
+  await world.core.changeRole(world.as(world.u.admin), world.u.member.id, { role: "manager" });
 });
 
 const get = (query: string) => GET(new Request(`http://roster.test/audit/export${query}`));

@@ -1,12 +1,12 @@
 // The API keys page's actions at their door: the session decides who calls (faked here), the
 // real core decides what they may do (SECURITY 2: nobody mints a key above their role).
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { apiKeys } from "@/lib/db/schema";
-import { createWorld, type World } from "@/lib/testing/fixtures";
-import type { Principal } from "@/lib/users/types";
+import { type DoorState, setUpDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 
-const state = vi.hoisted(() => ({ principal: null as Principal | null, world: null as World | null }));
+const state = vi.hoisted((): DoorState => ({ principal: null, world: null }));
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/users")>()),
@@ -16,14 +16,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const { createApiKeyAction, revokeApiKeyAction } = await import("./actions");
 
 let w: World;
-beforeAll(async () => {
-  w = await createWorld();
-  state.world = w;
-});
-afterAll(() => w?.close());
-beforeEach(() => {
-  state.principal = null;
-});
+setUpDoorWorld(state, (world) => (w = world));
 const keysOf = (userId: string) => w.database.db.select().from(apiKeys).where(eq(apiKeys.userId, userId));
 
 describe("API keys actions", () => {

@@ -1,15 +1,11 @@
 // The export door: the session decides who calls (none: 401 and the core is never reached),
 // the core's answer is streamed as a download, and every error has the one JSON shape.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Principal, UsersCore } from "@/lib/users";
-import { createWorld, type World } from "@/lib/testing/fixtures";
+import { describe, expect, it, vi } from "vitest";
+import { type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
+import type { World } from "@/lib/testing/fixtures";
 import { csvObjects, streamBytes, UTF8_BOM, utf8 } from "@/lib/testing/csv";
 
-const state = vi.hoisted(() => ({
-  principal: null as Principal | null,
-  core: null as UsersCore | null,
-  coreCalls: 0,
-}));
+const state = vi.hoisted((): CountingDoorState => ({ principal: null, core: null, coreCalls: 0 }));
 
 vi.mock("@/lib/auth/session", () => ({ currentPrincipal: async () => state.principal }));
 vi.mock("@/lib/users", async (importOriginal) => ({
@@ -23,18 +19,7 @@ vi.mock("@/lib/users", async (importOriginal) => ({
 const { GET } = await import("./route");
 
 let w: World;
-
-beforeAll(async () => {
-  w = await createWorld();
-  state.core = w.core;
-});
-afterAll(async () => {
-  await w?.close();
-});
-beforeEach(() => {
-  state.principal = null;
-  state.coreCalls = 0;
-});
+setUpCountingDoorWorld(state, (world) => (w = world));
 
 const get = (query: string) => GET(new Request(`http://roster.test/users/export${query}`));
 
