@@ -8,6 +8,7 @@ import { sha256 } from "../security/tokens";
 import { createWorld, type World } from "../testing/fixtures";
 import { auditMark, expectCode, uniqueEmail } from "../testing/helpers";
 import { createUsersCore } from "./index";
+import { VERIFIED_ACTOR_MS } from "./context";
 import type { Role, Scope } from "../validation/enums";
 
 let w: World;
@@ -177,6 +178,35 @@ describe("authenticateApiKey", () => {
     await expectCode(w.core.authenticateApiKey(k1.token), "UNAUTHENTICATED");
     await w.core.delete(w.as(w.u.admin), deleted.id);
     await expectCode(w.core.authenticateApiKey(k2.token), "UNAUTHENTICATED");
+  });
+
+  it("a request's reads reuse its key check for at most VERIFIED_ACTOR_MS; copies, mutations and later calls read again", async () => {
+    let t = new Date("2032-01-01T00:00:00Z");
+    const core = createUsersCore(w.database.db, { appUrl: "http://roster.test" }, () => t);
+    const owner = await w.addUser(w.orgA, uniqueEmail("window"), "manager");
+    const { key, token } = await core.createApiKey(w.as(owner), { name: "window", scopes: ["users:read", "users:write"] });
+    const p = await core.authenticateApiKey(token);
+    // Revoked by another process (not through this core, which would end the window at once).
+    await w.database.db.update(apiKeys).set({ revokedAt: t }).where(eq(apiKeys.id, key.id));
+    // The same request's read, within the window, uses the check it just made...
+    expect((await core.list(p, { limit: 10 })).data.length).toBeGreaterThan(0);
+    // ...but a copy of the principal is not the object the core verified: read again.
+    await expectCode(core.list({ ...p }, { limit: 10 }), "UNAUTHENTICATED");
+    // A mutation always re-reads its caller under the org's lock.
+    const target = await w.addUser(w.orgA, uniqueEmail("untouched"));
+    await expectCode(core.update(p, target.id, { name: "Changed" }), "UNAUTHENTICATED");
+    expect((await w.reload(target.id))!.name).not.toBe("Changed");
+    // And after the window, the same object is read again.
+    t = new Date(t.getTime() + VERIFIED_ACTOR_MS);
+    await expectCode(core.list(p, { limit: 10 }), "UNAUTHENTICATED");
+  });
+
+  it("a mutation through the core ends every earlier key check's window at once", async () => {
+    const owner = await w.addUser(w.orgA, uniqueEmail("revoked-here"), "manager");
+    const { key, token } = await w.core.createApiKey(w.as(owner), { name: "k", scopes: ["users:read"] });
+    const p = await w.core.authenticateApiKey(token);
+    await w.core.revokeApiKey(w.as(owner), key.id);
+    await expectCode(w.core.list(p, {}), "UNAUTHENTICATED");
   });
 
   it("a lowered role revokes the keys it could not grant", async () => {

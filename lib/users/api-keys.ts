@@ -9,7 +9,7 @@ import { apiKeys, users } from "../db/schema";
 import { randomToken, safeEqual, sha256 } from "../security/tokens";
 import { API_KEY_RE, createApiKeySchema } from "../validation/api-keys";
 import { forbidden, notFound, parseInput, unauthenticated } from "./errors";
-import { audit, authorize, isUuid, mutate, read, type CoreDeps } from "./context";
+import { audit, authorize, isUuid, mutate, read, rememberVerifiedActor, type CoreDeps } from "./context";
 import { ROLE_SCOPES, scopesAllowed } from "./policy";
 import type { ApiKeyDTO, ApiKeyState, CreatedApiKey, Principal } from "./types";
 
@@ -149,7 +149,7 @@ export async function authenticateApiKey(
   if (!m) throw unauthenticated(BAD_KEY);
   const [, prefix, secret] = m as unknown as [string, string, string];
   const [found] = await deps.db
-    .select({ key: apiKeys, user: { email: users.email, role: users.role, status: users.status, orgId: users.orgId } })
+    .select({ key: apiKeys, user: { email: users.email, name: users.name, role: users.role, status: users.status, orgId: users.orgId } })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(eq(apiKeys.prefix, prefix));
@@ -165,7 +165,7 @@ export async function authenticateApiKey(
   }
   const { key, user } = found;
   await touchLastUsed(deps, key.id, now);
-  return {
+  const principal: Principal = {
     kind: "api_key",
     userId: key.userId,
     orgId: key.orgId,
@@ -177,6 +177,9 @@ export async function authenticateApiKey(
     ip: meta.ip ?? null,
     userAgent: meta.userAgent ?? null,
   };
+  // This request's core calls need not read the key and its owner again (resolveActor).
+  rememberVerifiedActor(principal, { ...principal, scopes: [...key.scopes], name: user.name }, now);
+  return principal;
 }
 
 async function touchLastUsed(deps: CoreDeps, keyId: string, now: Date) {

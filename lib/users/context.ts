@@ -38,10 +38,67 @@ export interface Actor extends Principal {
 type Executor = Db;
 
 /**
- * Re-reads the caller: a deactivated or deleted user, an ended session or a revoked key is
- * UNAUTHENTICATED at once, and a changed role takes effect on this very request.
+ * Actors the core itself verified against the database a moment ago, by principal object: an
+ * API key authenticated at the start of a request (authenticateApiKey reads the key and its
+ * owner in one query) is not read again by the same request's call. Only an object the core
+ * returned is found here (a copy or a forged principal is not), and only for
+ * VERIFIED_ACTOR_MS; after that, or for any other principal, resolveActor reads the database.
  */
-export async function resolveActor(tx: Executor, principal: Principal, now: Date): Promise<Actor> {
+const verifiedActors = new WeakMap<Principal, { actor: Actor; at: number; generation: number }>();
+export const VERIFIED_ACTOR_MS = 1_000;
+/**
+ * Bumped when a mutation of this process starts and when it ends: a remembered actor from an
+ * earlier generation is read again, so a key revoked or an owner deactivated here is refused on
+ * the very next call, even by a request that authenticated before.
+ */
+let generation = 0;
+
+/** Records that `principal` was just verified as `actor` (by the core, from the database). */
+export function rememberVerifiedActor(principal: Principal, actor: Actor, now: Date) {
+  verifiedActors.set(principal, { actor, at: now.getTime(), generation });
+}
+
+/**
+ * Re-reads the caller: a deactivated or deleted user, an ended session or a revoked key is
+ * UNAUTHENTICATED at once, and a changed role takes effect on this very request. A read may
+ * pass `{ reuseVerified: true }` to take an actor the core verified in the last
+ * VERIFIED_ACTOR_MS; a mutation never does (it re-reads its caller under the org's lock).
+ */
+export async function resolveActor(
+  tx: Executor,
+  principal: Principal,
+  now: Date,
+  opts: { reuseVerified?: boolean } = {},
+): Promise<Actor> {
+  const verified = opts.reuseVerified ? verifiedActors.get(principal) : undefined;
+  const age = verified ? now.getTime() - verified.at : -1;
+  if (verified && verified.generation === generation && age >= 0 && age < VERIFIED_ACTOR_MS) {
+    return { ...verified.actor, scopes: verified.actor.scopes && [...verified.actor.scopes] };
+  }
+  if (principal.kind === "api_key") {
+    // The key and its owner in one read.
+    if (!principal.apiKeyId) throw unauthenticated("Unknown API key");
+    const [row] = await tx
+      .select({
+        role: users.role,
+        status: users.status,
+        email: users.email,
+        name: users.name,
+        revokedAt: apiKeys.revokedAt,
+        expiresAt: apiKeys.expiresAt,
+        scopes: apiKeys.scopes,
+      })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(eq(apiKeys.id, principal.apiKeyId), eq(apiKeys.userId, principal.userId), eq(users.orgId, principal.orgId)));
+    if (!row || row.status !== "active") throw unauthenticated("Your access has ended; sign in again");
+    if (row.revokedAt || (row.expiresAt && row.expiresAt <= now)) {
+      throw unauthenticated("This API key is revoked or expired");
+    }
+    // The key's own scopes bound it, whatever the principal claims (or if it claims none).
+    const scopes = row.scopes.filter((s) => !principal.scopes || principal.scopes.includes(s));
+    return { ...principal, scopes, role: row.role, email: row.email, name: row.name };
+  }
   const [me] = await tx
     .select({
       role: users.role,
@@ -55,19 +112,6 @@ export async function resolveActor(tx: Executor, principal: Principal, now: Date
   if (!me || me.status !== "active") throw unauthenticated("Your access has ended; sign in again");
   if (principal.kind === "session" && principal.sessionVersion !== me.sessionVersion) {
     throw unauthenticated("Your session has ended; sign in again");
-  }
-  if (principal.kind === "api_key") {
-    if (!principal.apiKeyId) throw unauthenticated("Unknown API key");
-    const [key] = await tx
-      .select({ revokedAt: apiKeys.revokedAt, expiresAt: apiKeys.expiresAt, scopes: apiKeys.scopes })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, principal.apiKeyId), eq(apiKeys.userId, principal.userId)));
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) {
-      throw unauthenticated("This API key is revoked or expired");
-    }
-    // The key's own scopes bound it, whatever the principal claims (or if it claims none).
-    const scopes = key.scopes.filter((s) => !principal.scopes || principal.scopes.includes(s));
-    return { ...principal, scopes, role: me.role, email: me.email, name: me.name };
   }
   return { ...principal, role: me.role, email: me.email, name: me.name };
 }
@@ -136,6 +180,7 @@ export async function mutate<T>(
   body: (tx: Executor, actor: Actor, now: Date) => Promise<T>,
 ): Promise<T> {
   const now = deps.now();
+  generation++;
   try {
     return await deps.db.transaction(async (tx) => {
       await lockOrg(tx, principal.orgId);
@@ -147,6 +192,8 @@ export async function mutate<T>(
       await auditRefusal(deps, principal, action, target, err);
     }
     throw err;
+  } finally {
+    generation++;
   }
 }
 
@@ -193,7 +240,7 @@ export async function read<T>(
   body: (db: Executor, actor: Actor) => Promise<T>,
   refusalAction: string = permission,
 ): Promise<T> {
-  const actor = await resolveActor(deps.db, principal, deps.now());
+  const actor = await resolveActor(deps.db, principal, deps.now(), { reuseVerified: true });
   const reason = denial(actor, permission);
   if (reason) {
     const err = forbidden(reason);

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { apiKeys, invitations, users } from "../db/schema";
 import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
@@ -166,10 +166,38 @@ export async function searchPlan(
   now: Date = new Date(),
 ) {
   const where = listFilter(orgId, q, now);
-  const estimate = await plannerEstimate(db, where);
+  const estimate = await recentEstimate(db, where);
   const term = searchTerm(q.q);
   const matchesFirst = term !== null && !isPrefixTerm(term) && estimate <= threshold;
   return { where, parts: listFilterParts(orgId, q, sort, now), matchesFirst, estimate };
+}
+
+/** How long searchPlan reuses a filter's planner estimate (ESTIMATE_REUSE_MAX entries per database). */
+export const ESTIMATE_REUSE_MS = 5_000;
+const ESTIMATE_REUSE_MAX = 1_000;
+const dialect = new PgDialect();
+const recentEstimates = new WeakMap<Db, Map<string, { estimate: number; at: number }>>();
+
+/**
+ * plannerEstimate, reused for ESTIMATE_REUSE_MS per statement (text and parameters): a person
+ * paging through a filtered list, or a script polling one, asks the planner once. An estimate
+ * only steers the plan and labels a total as estimated (exact totals are always counted), and
+ * the planner's statistics move with ANALYZE, far less often than this.
+ */
+async function recentEstimate(db: Db, where: SQL): Promise<number> {
+  const q = dialect.sqlToQuery(where);
+  const key = `${q.sql}\u0000${JSON.stringify(q.params)}`;
+  let cache = recentEstimates.get(db);
+  if (!cache) recentEstimates.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  const t = Date.now();
+  if (hit && t - hit.at >= 0 && t - hit.at < ESTIMATE_REUSE_MS) return hit.estimate;
+  const estimate = await plannerEstimate(db, where);
+  cache.delete(key);
+  cache.set(key, { estimate, at: t });
+  // Oldest first (insertion order): drop the oldest beyond the bound.
+  while (cache.size > ESTIMATE_REUSE_MAX) cache.delete(cache.keys().next().value!);
+  return estimate;
 }
 
 /** Above this planner estimate the exact count is not even tried: it would cost too much. */
