@@ -172,10 +172,10 @@ test("delete by list: the preview shows who is blocked and why; the Results tabl
 test("retry failed: a request the network dropped fails its rows only; retrying sends exactly those", async ({ page }) => {
   await page.goto("/users?q=hopper&sort=email");
   const [first, second] = await emails(page);
-  // 300 entries go in two requests (250 + 50): a real user in each, the rest unknown addresses.
-  const list = Array.from({ length: 300 }, (_, i) => `ghost-${i}@nowhere.example`);
+  // 1,010 entries go in two requests (1,000 + 10): a real user in each, the rest unknown addresses.
+  const list = Array.from({ length: 1010 }, (_, i) => `ghost-${i}@nowhere.example`);
   list[10] = first!;
-  list[280] = second!;
+  list[1005] = second!;
 
   const bodies: string[] = [];
   let posts = 0;
@@ -194,19 +194,18 @@ test("retry failed: a request the network dropped fails its rows only; retrying 
   await page.getByRole("button", { name: "Preview" }).click();
   const dialog = page.getByRole("dialog", { name: "Delete 2 users" });
   await dialog.getByRole("button", { name: "Delete 2 users" }).click();
-  await expect(dialog.getByRole("status")).toHaveText("Done: 1 deleted, 49 not found, 250 failed.");
+  await expect(dialog.getByRole("status")).toHaveText("Done: 1 deleted, 9 not found, 1,000 failed.");
   const results = dialog.getByRole("table", { name: "Results" });
   await expect(results.locator("tbody tr").nth(0)).toContainText("Failed");
   await expect(results.locator("tbody tr").nth(0)).toContainText("may or may not have been changed");
-  await expect(results.locator("tbody tr").nth(280)).toContainText("Deleted");
 
-  await dialog.getByRole("button", { name: "Retry failed (250)" }).click();
-  await expect(dialog.getByRole("status")).toHaveText("Done: 2 deleted, 298 not found.");
-  // The retry sent exactly the 250 rows that failed, in order, and nothing else.
+  await dialog.getByRole("button", { name: "Retry failed (1000)" }).click();
+  await expect(dialog.getByRole("status")).toHaveText("Done: 2 deleted, 1,008 not found.");
+  // The retry sent exactly the 1,000 rows that failed, in order, and nothing else.
   const retried = bodies.at(-1)!;
   expect(posts).toBe(4);
-  for (const item of list.slice(0, 250)) expect(retried).toContain(JSON.stringify(item));
-  for (const item of list.slice(250)) expect(retried).not.toContain(JSON.stringify(item));
+  for (const item of list.slice(0, 1000)) expect(retried).toContain(JSON.stringify(item));
+  for (const item of list.slice(1000)) expect(retried).not.toContain(JSON.stringify(item));
   await expect(results.locator("tbody tr").nth(10)).toContainText("Deleted");
   await expect(dialog.getByRole("button", { name: /Retry failed/ })).toHaveCount(0);
 });
