@@ -65,14 +65,17 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key_uq").on(t.emailKey),
     // Substring search (3+ characters): trigram indexes on the exact expressions the list uses.
-    // fastupdate off: PGlite has no autovacuum to flush a GIN pending list, which every search
-    // would otherwise scan linearly; inserts are rare next to searches here.
+    // Every written row (any update that is not HOT) adds its ~40 trigrams to both; with
+    // fastupdate they go to a pending list that is merged in sorted batches, 2.5-3x cheaper than
+    // one by one (bench/README.md, "bulk"). Every search scans the pending list, so it is kept
+    // small (1 MB: ~1-2 ms on a search at most); it is merged when full, by (auto)vacuum, and on
+    // PGlite, which has no autovacuum, by the embedded maintenance (lib/db/maintenance.ts).
     index("users_email_key_trgm")
       .using("gin", sql`${t.emailKey} gin_trgm_ops`)
-      .with({ fastupdate: "off" }),
+      .with({ fastupdate: "on", gin_pending_list_limit: 1024 }),
     index("users_name_trgm")
       .using("gin", sql`lower(${t.name}) gin_trgm_ops`)
-      .with({ fastupdate: "off" }),
+      .with({ fastupdate: "on", gin_pending_list_limit: 1024 }),
     // Prefix search (1-2 characters) and keyset pagination, one index per sort order. The "C"
     // collation lets one btree serve both `LIKE 'ab%'` and ORDER BY.
     index("users_org_email_key").on(t.orgId, sql`${t.emailKey} collate "C"`, t.id),
