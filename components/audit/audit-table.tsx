@@ -1,5 +1,6 @@
 "use client";
 
+import { outlineButton, Pager } from "@/components/ui/pager";
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { flexRender, tableFeatures, useTable, type ColumnDef } from "@tanstack/react-table";
 import Link from "next/link";
@@ -81,8 +82,7 @@ const columns: ColumnDef<Features, AuditEventDTO>[] = [
   },
 ];
 
-const button =
-  "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
+const button = outlineButton;
 const input = "rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900";
 
 /** The audit log: filters, keyset paging and page size in the URL; export of the current filter. */
@@ -228,26 +228,15 @@ export function AuditTable({ result }: { result: ListAuditEventsResult }) {
         </div>
       )}
 
-      <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
-        <label className="flex items-center gap-2">
-          Rows per page
-          <select
-            value={params.limit}
-            onChange={(e) => update({ limit: Number(e.target.value) as (typeof AUDIT_PAGE_SIZES)[number] })}
-            className="rounded-md border border-neutral-300 bg-white px-2 py-1 dark:border-neutral-700 dark:bg-neutral-900"
-          >
-            {AUDIT_PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
-          </select>
-        </label>
-        <div className="flex gap-2">
-          <button type="button" className={button} disabled={!result.prevCursor || pending} onClick={() => void setParams({ cursor: result.prevCursor })}>
-            Previous page
-          </button>
-          <button type="button" className={button} disabled={!result.nextCursor || pending} onClick={() => void setParams({ cursor: result.nextCursor })}>
-            Next page
-          </button>
-        </div>
-      </nav>
+      <Pager
+        limit={params.limit}
+        sizes={AUDIT_PAGE_SIZES}
+        onLimit={(limit) => update({ limit })}
+        prevCursor={result.prevCursor}
+        nextCursor={result.nextCursor}
+        onCursor={(cursor) => void setParams({ cursor })}
+        pending={pending}
+      />
     </div>
   );
 }

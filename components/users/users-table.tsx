@@ -1,5 +1,6 @@
 "use client";
 
+import { outlineButton, Pager } from "@/components/ui/pager";
 import {
   columnVisibilityFeature,
   flexRender,
@@ -158,8 +159,7 @@ function StatusBadge({ user }: { user: UserDTO }) {
   return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${tone}`}>{statusLabel(user)}</span>;
 }
 
-const button =
-  "rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-neutral-100 disabled:cursor-not-allowed disabled:opacity-50 dark:border-neutral-700 dark:hover:bg-neutral-800";
+const button = outlineButton;
 
 /** The activity filters in force (set by the overview's links), as removable chips. */
 function activityFilters(p: { invitation: string | null; neverSignedIn: boolean; notSeenSince: string | null }) {
@@ -366,28 +366,15 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
         </div>
       )}
 
-      <nav aria-label="Pagination" className="mt-3 flex flex-wrap items-center justify-between gap-3 text-sm">
-        <label className="flex items-center gap-2">
-          Rows per page
-          <select
-            value={params.limit}
-            onChange={(e) => update({ limit: Number(e.target.value) as (typeof PAGE_SIZES)[number] })}
-            className="rounded-md border border-neutral-300 bg-white px-2 py-1 dark:border-neutral-700 dark:bg-neutral-900"
-          >
-            {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
-          </select>
-        </label>
-        <div className="flex gap-2">
-          <button type="button" className={button} disabled={!result.prevCursor || pending}
-            onClick={() => update({ cursor: result.prevCursor })}>
-            Previous page
-          </button>
-          <button type="button" className={button} disabled={!result.nextCursor || pending}
-            onClick={() => update({ cursor: result.nextCursor })}>
-            Next page
-          </button>
-        </div>
-      </nav>
+      <Pager
+        limit={params.limit}
+        sizes={PAGE_SIZES}
+        onLimit={(limit) => update({ limit })}
+        prevCursor={result.prevCursor}
+        nextCursor={result.nextCursor}
+        onCursor={(cursor) => update({ cursor })}
+        pending={pending}
+      />
     </div>
   );
 }
