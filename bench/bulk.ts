@@ -10,7 +10,7 @@
 //   core     one core call with every id: what a REST call or a server action runs (the actions
 //            are one-line wrappers over it; HTTP and the session check are not included)
 //   preview  the dialog's dry run of the same ids (locks, checks, counts what goes with each)
-//   ui run   what the dialog sends after the preview: chunks of 250 ids, one call each, the
+//   ui run   what the dialog sends after the preview: chunks of EXECUTE_CHUNK (1,000) ids, one call each, the
 //            arguments and outcomes JSON-encoded and decoded as the action transport does
 //   raw SQL  the baseline: one statement doing the same change with no checks, no audit and no
 //            outcomes (delete … where id = any($1) / update …)
