@@ -78,3 +78,17 @@ export const PROFILE_FIELDS = [
   "country",
 ] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
+/** Invitation states the list can filter invited users by (the overview's figures link to them). */
+export const INVITATION_FILTERS = ["pending", "expired"] as const;
+export type InvitationFilter = (typeof INVITATION_FILTERS)[number];
+
+/**
+ * A calendar date (UTC) written YYYY-MM-DD that really exists. Plain code, not zod: the users
+ * page's URL parsers use it in the browser, where zod is not loaded until a form needs it.
+ */
+export function isCalendarDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}

@@ -10,12 +10,12 @@ import {
   parseAsString,
   parseAsStringLiteral,
 } from "nuqs/server";
-import { ROLES, STATUSES, USER_SORTS } from "./enums";
-import { calendarDateSchema, INVITATION_FILTERS } from "./users";
+// No zod here (nor anything importing it): the users table loads these in the browser.
+import { INVITATION_FILTERS, isCalendarDate, ROLES, STATUSES, USER_SORTS } from "./enums";
 
 /** A calendar date (YYYY-MM-DD) kept as text; anything else parses to null. */
 export const parseAsCalendarDate = createParser({
-  parse: (v: string) => (calendarDateSchema.safeParse(v).success ? v : null),
+  parse: (v: string) => (isCalendarDate(v.trim()) ? v.trim() : null),
   serialize: (v: string) => v,
 });
 

@@ -3,7 +3,9 @@
 import { z } from "zod";
 import {
   EXPORT_FORMATS,
+  INVITATION_FILTERS,
   INVITE_MODES,
+  isCalendarDate,
   PROFILE_FIELDS,
   ROLES,
   STATUSES,
@@ -269,19 +271,14 @@ export const bulkChangeRoleSchema = bulkTargetsSchema.safeExtend({ role: roleSch
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(item).max(10));
 
-/** Invitation states the list can filter invited users by (the overview's figures link to them). */
-export const INVITATION_FILTERS = ["pending", "expired"] as const;
-export type InvitationFilter = (typeof INVITATION_FILTERS)[number];
+export { INVITATION_FILTERS, type InvitationFilter } from "./enums";
 
 /** A calendar date (UTC), YYYY-MM-DD, that really exists. */
 export const calendarDateSchema = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31")
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-  }, "Not a calendar date");
+  .refine(isCalendarDate, "Not a calendar date");
 
 /** true/false as JSON, or as the strings a URL carries. */
 const flagSchema = z.union([
