@@ -12,6 +12,7 @@ import { createApiKeyAction, revokeApiKeyAction } from "@/app/(console)/settings
 import type { ApiKeyDTO } from "@/lib/users/types";
 import { API_KEY_EXPIRY_DAYS, createApiKeySchema } from "@/lib/validation/api-keys";
 import type { Scope } from "@/lib/validation/enums";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 const SCOPE_HELP: Record<Scope, string> = {
   "users:read": "list, view and export users",
@@ -47,15 +48,7 @@ export function ApiKeysManager({ keys, scopes }: { keys: ApiKeyDTO[]; scopes: Sc
   const onSubmit = handleSubmit(async (values) => {
     const result = await createApiKeyAction(values);
     if (!result.ok) {
-      const fields = result.error.fields ?? {};
-      let placed = false;
-      for (const name of ["name", "scopes", "expiresInDays"] as const) {
-        const message = fields[name]?.[0] ?? Object.entries(fields).find(([k]) => k.startsWith(`${name}.`))?.[1][0];
-        if (message) {
-          setError(name, { message });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, ["name", "scopes", "expiresInDays"]);
       if (!placed) toast({ message: result.error.message, tone: "error" });
       return;
     }

@@ -10,6 +10,7 @@ import { Field } from "@/components/forms/field";
 import { PasswordRules } from "@/components/forms/password-rules";
 import type { ActionResult } from "@/lib/auth/action";
 import { redeemTokenSchema } from "@/lib/validation/users";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 type Values = z.input<typeof redeemTokenSchema>;
 
@@ -45,15 +46,7 @@ export function TokenPasswordForm({
     setFormError(null);
     const result = await action(values);
     if (!result.ok) {
-      const fields = result.error.fields ?? {};
-      let placed = false;
-      for (const field of ["name", "password", "passwordConfirmation"] as const) {
-        const message = fields[field]?.[0];
-        if (message) {
-          setError(field, { message });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, ["name", "password", "passwordConfirmation"]);
       if (!placed) setFormError(result.error.message);
       return;
     }

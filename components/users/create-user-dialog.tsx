@@ -17,6 +17,7 @@ import { usersSearchParams } from "@/lib/validation/users-search-params";
 import { createUserAction } from "@/app/(console)/users/actions";
 import { ROLE_LABELS } from "./format";
 import { button, primary } from "./styles";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 type Input = z.input<typeof createUserSchema>;
 type Output = z.output<typeof createUserSchema>;
@@ -56,15 +57,7 @@ export function CreateUserDialog({ viewerRole, defaultOpen = false }: { viewerRo
     setFormError(null);
     const result = await createUserAction(values);
     if (!result.ok) {
-      const fields = result.error.fields ?? {};
-      let placed = false;
-      for (const name of FIELD_NAMES) {
-        const message = fields[name]?.[0];
-        if (message) {
-          setError(name, { message }, { shouldFocus: !placed });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, FIELD_NAMES, { focus: true });
       if (!placed) setFormError(result.error.message);
       return;
     }

@@ -15,6 +15,7 @@ import { inviteUsersAction } from "@/app/(console)/users/actions";
 import { CopyButton } from "./copy-button";
 import { ROLE_LABELS } from "./format";
 import { button, primary } from "./styles";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 type Input = z.input<typeof inviteUsersSchema>;
 type Output = z.output<typeof inviteUsersSchema>;
@@ -82,15 +83,7 @@ export function InviteUsersDialog({ viewerRole, defaultOpen = false }: { viewerR
         return { ...r, ...describeOutcome(r, values.inviteMode) };
       });
     } else {
-      const fields = result.error.fields ?? {};
-      let placed = false;
-      for (const name of ["emails", "role", "name", "inviteMode"] as const) {
-        const message = fields[name]?.[0];
-        if (message) {
-          setError(name, { message });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, ["emails", "role", "name", "inviteMode"]);
       if (!placed) setFormError(result.error.message);
       return;
     }

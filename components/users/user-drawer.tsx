@@ -31,6 +31,7 @@ import {
   updateUserAction,
 } from "@/app/(console)/users/actions";
 import { formatDate, ROLE_LABELS, statusLabel } from "./format";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 export interface Viewer {
   userId: string;
@@ -328,13 +329,7 @@ function ProfileSection({ user, viewer, run }: { user: UserDetailDTO; viewer: Vi
         setStale(result.error.message);
         return;
       }
-      let placed = false;
-      for (const [name, messages] of Object.entries(result.error.fields ?? {})) {
-        if (name in defaults && messages[0]) {
-          setError(name as keyof ProfileValues, { message: messages[0] });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, Object.keys(defaults) as (keyof ProfileValues)[]);
       if (!placed) await run(Promise.resolve(result), () => "");
       return;
     }

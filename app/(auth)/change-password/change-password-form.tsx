@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { Field } from "@/components/forms/field";
 import { changeOwnPasswordSchema, PASSWORD_MAX, PASSWORD_MIN } from "@/lib/validation/users";
 import { changePassword } from "./actions";
+import { placeFieldErrors } from "@/components/forms/server-errors";
 
 type Values = z.input<typeof changeOwnPasswordSchema>;
 
@@ -25,15 +26,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
     setFormError(null);
     const result = await changePassword(values);
     if (!result.ok) {
-      const fields = result.error.fields ?? {};
-      let placed = false;
-      for (const name of ["currentPassword", "password", "passwordConfirmation"] as const) {
-        const message = fields[name]?.[0];
-        if (message) {
-          setError(name, { message });
-          placed = true;
-        }
-      }
+      const placed = placeFieldErrors(setError, result.error.fields, ["currentPassword", "password", "passwordConfirmation"]);
       if (!placed) setFormError(result.error.message);
       return;
     }
