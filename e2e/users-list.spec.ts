@@ -197,6 +197,8 @@ test("the overview strip links to the filtered list", async ({ page }) => {
 
 test("an admin changes a role inline; a refusal rolls it back with the server's reason", async ({ page }) => {
   await page.goto("/users?status=active&role=member&sort=email&limit=10");
+  // The rows may still be streaming in when the navigation resolves: read them once shown.
+  await expect(page.getByRole("combobox", { name: /^Role for / }).first()).toBeVisible();
   const email = (await emails(page))[0]!;
   const select = page.getByRole("combobox", { name: `Role for ${email}` });
   await select.selectOption("manager");
