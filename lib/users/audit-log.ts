@@ -18,7 +18,8 @@ import {
 } from "../validation/audit";
 import { emailKey } from "../validation/users";
 import { audit, isUuid, read, type CoreDeps } from "./context";
-import { parseInput, pgErrorCode, RosterError } from "./errors";
+import { parseInput } from "./errors";
+import { badKeyIsInvalidCursor, decodeCursor, encodeCursor, pageWindow } from "./keyset";
 import { csvCell, type ExportFile } from "./export";
 import { countUsers } from "./list";
 import type { Principal } from "./types";
@@ -92,23 +93,7 @@ export function auditFilter(orgId: string, f: AuditWhere): SQL {
 
 const cursorSchema = z.tuple([z.string().max(64), z.string().refine(isUuid), z.enum(["n", "p"])]);
 
-const invalidCursor = () =>
-  new RosterError("VALIDATION", "cursor is not valid; start again from the first page", {
-    cursor: ["Not a cursor this API gave out"],
-  });
-
-/** Opaque cursors: base64url JSON of [created_at as the database prints it, id, direction]. */
-function encodeCursor(key: string, id: string, dir: "n" | "p"): string {
-  return Buffer.from(JSON.stringify([key, id, dir])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): [string, string, "n" | "p"] {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw invalidCursor();
-  }
-}
+/** Opaque cursors (keyset.ts): [created_at as the database prints it, id, direction]. */
 
 /**
  * One keyset page, newest first (or oldest first with `reverse`), strictly after `after` (a
@@ -165,30 +150,19 @@ export async function listAuditEvents(
   input: unknown,
 ): Promise<ListAuditEventsResult> {
   const query = parseInput(listAuditEventsQuerySchema, input ?? {});
-  const cursor = query.cursor ? decodeCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
   return read(deps, principal, "audit:read", async (db, actor) => {
-    const backward = cursor?.[2] === "p";
     const rows = await auditPage(db, actor.orgId, query, {
       after: cursor && [cursor[0], cursor[1]],
-      reverse: backward,
+      reverse: cursor?.[2] === "p",
       limit: query.limit + 1,
-    }).catch((err: unknown) => {
-      // A forged timestamp the database cannot read (data exception, class 22).
-      if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
-      throw err;
-    });
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
-    if (backward) page.reverse();
-    const first = page[0];
-    const last = page[page.length - 1];
-    const hasNext = backward ? true : more;
-    const hasPrev = backward ? more : cursor !== null;
+    }).catch(badKeyIsInvalidCursor(cursor !== null));
+    const { page, first, last, hasNext, hasPrev } = pageWindow(rows, query.limit, cursor?.[2] ?? null);
     const totals = await countUsers(db, auditFilter(actor.orgId, query), auditEvents);
     return {
       data: page.map((r) => toAuditEventDTO(r.event)),
-      nextCursor: hasNext && last ? encodeCursor(last.key, last.event.id, "n") : null,
-      prevCursor: hasPrev && first ? encodeCursor(first.key, first.event.id, "p") : null,
+      nextCursor: hasNext && last ? encodeCursor([last.key, last.event.id, "n"]) : null,
+      prevCursor: hasPrev && first ? encodeCursor([first.key, first.event.id, "p"]) : null,
       ...totals,
     };
   });

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { apiKeys, invitations, users, type UserRow } from "../db/schema";
 import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
 import { emailKey, listUsersQuerySchema, type InvitationFilter } from "../validation/users";
-import { parseInput, notFound, pgErrorCode, RosterError } from "./errors";
+import { parseInput, notFound } from "./errors";
+import { badKeyIsInvalidCursor, decodeCursor, encodeCursor, invalidCursor, pageWindow, type CursorDir } from "./keyset";
 import {
   activeAdminIds,
   isUuid,
@@ -43,26 +44,12 @@ const cursorSchema = z.tuple([
   z.enum(USER_SORTS),
 ]);
 
-const invalidCursor = () =>
-  new RosterError("VALIDATION", "cursor is not valid; start again from the first page", {
-    cursor: ["Not a cursor this API gave out"],
-  });
-
 /**
- * Cursors are opaque: base64url JSON of [sort key as text, id, direction, sort]. The sort is
- * part of it because a key only means something in its own order (a name is no timestamp).
+ * Cursors are opaque (keyset.ts): [sort key as text, id, direction, sort]. The sort is part of
+ * it because a key only means something in its own order (a name is no timestamp).
  */
-function encodeCursor(key: string, id: string, dir: "n" | "p", sort: UserSort): string {
-  return Buffer.from(JSON.stringify([key, id, dir, sort])).toString("base64url");
-}
-
-function decodeCursor(cursor: string, sort: UserSort): [string, string, "n" | "p"] {
-  let parsed: z.output<typeof cursorSchema>;
-  try {
-    parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
-  } catch {
-    throw invalidCursor();
-  }
+function decodeListCursor(cursor: string, sort: UserSort): [string, string, CursorDir] {
+  const parsed = decodeCursor(cursor, cursorSchema);
   if (parsed[3] !== sort) throw invalidCursor();
   return [parsed[0], parsed[1], parsed[2]];
 }
@@ -335,28 +322,17 @@ export async function listUsers(
   input: unknown,
 ): Promise<ListUsersResult> {
   const query = parseInput(listUsersQuerySchema, input ?? {});
-  const cursor = query.cursor ? decodeCursor(query.cursor, query.sort) : null;
+  const cursor = query.cursor ? decodeListCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
     const plan = await searchPlan(db, actor.orgId, query, query.sort, deps.config.searchMatchesFirstBelow, deps.now());
     // Walking backward means reading the opposite order, then reversing the page.
-    const backward = cursor?.[2] === "p";
     const rows = await keysetPage(db, plan.parts, query.sort, {
       after: cursor && [cursor[0], cursor[1]],
-      reverse: backward,
+      reverse: cursor?.[2] === "p",
       limit: query.limit + 1,
       matchesFirst: plan.matchesFirst,
-    }).catch((err: unknown) => {
-      // A forged key that the database cannot read as its type (data exception, class 22).
-      if (cursor && pgErrorCode(err)?.startsWith("22")) throw invalidCursor();
-      throw err;
-    });
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
-    if (backward) page.reverse();
-    const first = page[0];
-    const last = page[page.length - 1];
-    const hasNext = backward ? true : more;
-    const hasPrev = backward ? more : cursor !== null;
+    }).catch(badKeyIsInvalidCursor(cursor !== null));
+    const { page, first, last, hasNext, hasPrev } = pageWindow(rows, query.limit, cursor?.[2] ?? null);
 
     const now = deps.now();
     const invited = page.filter((r) => r.user.status === "invited").map((r) => r.user.id);
@@ -366,8 +342,8 @@ export async function listUsers(
     ]);
     return {
       data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),
-      nextCursor: hasNext && last ? encodeCursor(last.sortKey, last.user.id, "n", query.sort) : null,
-      prevCursor: hasPrev && first ? encodeCursor(first.sortKey, first.user.id, "p", query.sort) : null,
+      nextCursor: hasNext && last ? encodeCursor([last.sortKey, last.user.id, "n", query.sort]) : null,
+      prevCursor: hasPrev && first ? encodeCursor([first.sortKey, first.user.id, "p", query.sort]) : null,
       ...totals,
     };
   });
