@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { Field } from "@/components/forms/field";
+import { Field, FormError } from "@/components/forms/field";
 import { PasswordRules } from "@/components/forms/password-rules";
 import type { ActionResult } from "@/lib/auth/action";
 import { redeemTokenSchema } from "@/lib/validation/users";
@@ -71,9 +71,7 @@ export function TokenPasswordForm({
       </div>
       <Field id="passwordConfirmation" label="Confirm new password" type="password" autoComplete="new-password"
         error={errors.passwordConfirmation?.message} {...register("passwordConfirmation")} />
-      {formError ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{formError}</p>
-      ) : null}
+      <FormError message={formError} />
       <button type="submit" disabled={formState.isSubmitting}
         className="w-full rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60 dark:bg-white dark:text-neutral-900">
         {formState.isSubmitting ? "Saving…" : submitLabel}

@@ -25,3 +25,9 @@ export function Field({ id, label, error, hint, ...input }: FieldProps) {
     </div>
   );
 }
+
+/** A form's own error (not a field's): announced when it appears; nothing when there is none. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{message}</p>;
+}

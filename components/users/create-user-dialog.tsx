@@ -7,7 +7,7 @@ import { useQueryStates } from "nuqs";
 import { useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { Field } from "@/components/forms/field";
+import { Field, FormError } from "@/components/forms/field";
 import { PasswordRules } from "@/components/forms/password-rules";
 import { useToast } from "@/components/ui/toaster";
 import { GRANTABLE_ROLES } from "@/lib/users/policy";
@@ -136,9 +136,7 @@ export function CreateUserDialog({ viewerRole, defaultOpen = false }: { viewerRo
                 ))}
               </div>
             </details>
-            {formError ? (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{formError}</p>
-            ) : null}
+            <FormError message={formError} />
             <div className="flex justify-end gap-2">
               <Dialog.Close className={button}>Cancel</Dialog.Close>
               <button type="submit" className={primary} disabled={formState.isSubmitting}>

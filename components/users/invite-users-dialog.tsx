@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
-import { Field } from "@/components/forms/field";
+import { Field, FormError } from "@/components/forms/field";
 import { GRANTABLE_ROLES } from "@/lib/users/policy";
 import type { BulkItemResult } from "@/lib/users/types";
 import type { InviteMode, Role } from "@/lib/validation/enums";
@@ -224,9 +224,7 @@ export function InviteUsersDialog({ viewerRole, defaultOpen = false }: { viewerR
                   ))}
                 </div>
               </fieldset>
-              {formError ? (
-                <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{formError}</p>
-              ) : null}
+              <FormError message={formError} />
               <div className="flex justify-end gap-2">
                 <Dialog.Close className={button}>Cancel</Dialog.Close>
                 <button type="submit" className={primary} disabled={formState.isSubmitting}>

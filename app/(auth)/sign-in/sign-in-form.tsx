@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormError } from "@/components/forms/field";
 
 // Kept in step with SIGN_IN_FAILED in lib/users/auth.ts: one message for every failure.
 const FAILED = "The email or password is not right.";
@@ -43,9 +44,7 @@ export function SignInForm({ ssoName }: { ssoName: string | null }) {
         <input id="password" name="password" type="password" autoComplete="current-password" required
           className="mt-1 block w-full rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm dark:border-neutral-700 dark:bg-neutral-900" />
       </div>
-      {error ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{error}</p>
-      ) : null}
+      <FormError message={error} />
       <button type="submit" disabled={pending}
         className="w-full rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60 dark:bg-white dark:text-neutral-900">
         {pending ? "Signing in…" : "Sign in"}
