@@ -2,6 +2,7 @@
 // the same query. No server-only code here.
 import { z } from "zod";
 import { EXPORT_FORMATS, ROLES } from "./enums";
+import { withoutPaging } from "./users";
 
 /** Outcomes of an audited attempt. */
 export const AUDIT_OUTCOMES = ["success", "refused"] as const;
@@ -125,16 +126,7 @@ export const listAuditEventsQuerySchema = z
 export type ListAuditEventsQuery = z.input<typeof listAuditEventsQuerySchema>;
 
 /** The export's filter: the list's, without paging (a URL's `limit` and `cursor` are dropped). */
-export const exportAuditEventsQuerySchema = z.preprocess(
-  (v) => {
-    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
-    const rest: Record<string, unknown> = { ...v };
-    delete rest.limit;
-    delete rest.cursor;
-    return rest;
-  },
-  z.strictObject(auditFilterShape).superRefine(rangeInOrder),
-);
+export const exportAuditEventsQuerySchema = withoutPaging(z.strictObject(auditFilterShape).superRefine(rangeInOrder));
 export type AuditFilter = z.output<typeof exportAuditEventsQuerySchema>;
 
 export const auditExportFormatSchema = z

@@ -325,19 +325,22 @@ export function searchParamsInput(params: URLSearchParams): Record<string, strin
 }
 
 /**
- * The export's filter: the list's query without its paging (an export is every page), so a
- * list URL's `limit` and `cursor` are dropped rather than refused; other unknown keys are refused.
+ * An export's filter from a list's query: the paging keys of a list URL (`limit`, `cursor`)
+ * are dropped rather than refused (an export is every page); other unknown keys are refused
+ * by `filter` itself.
  */
-export const exportUsersQuerySchema = z.preprocess(
-  (v) => {
+export function withoutPaging<S extends z.ZodType>(filter: S) {
+  return z.preprocess((v) => {
     if (!v || typeof v !== "object" || Array.isArray(v)) return v;
     const rest: Record<string, unknown> = { ...v };
     delete rest.limit;
     delete rest.cursor;
     return rest;
-  },
-  listUsersQuerySchema.omit({ limit: true, cursor: true }),
-);
+  }, filter);
+}
+
+/** The users export's filter: the list's query without its paging. */
+export const exportUsersQuerySchema = withoutPaging(listUsersQuerySchema.omit({ limit: true, cursor: true }));
 export type ExportUsersQuery = Omit<ListUsersQuery, "limit" | "cursor">;
 
 export const exportFormatSchema = z
