@@ -20,6 +20,11 @@ async function seriousViolations(page: Page) {
 
 const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
 const emails = async (page: Page) => (await usersTable(page).locator("tbody tr td:nth-child(3)").allTextContents()).map((s) => s.trim());
+/** The list's emails once its rows are shown (a navigation can resolve before they are). */
+const shownEmails = async (page: Page) => {
+  await expect(usersTable(page).locator("tbody tr").first()).toBeVisible();
+  return emails(page);
+};
 /** A table's rows as [user, outcome, code] cells. */
 const cells = (table: Locator) =>
   table.locator("tbody tr").evaluateAll((trs) =>
@@ -72,7 +77,7 @@ test("select all matching across two pages, preview, confirm: the Results table 
   await expect(page.getByText(/^\d+ users match/)).toBeVisible();
   const total = Number((await page.getByText(/^\d+ users match/).innerText()).match(/^(\d+)/)![1]);
   expect(total).toBeGreaterThan(10); // more than one page
-  const firstPage = await emails(page);
+  const firstPage = await shownEmails(page);
   expect(firstPage).toHaveLength(10);
 
   await page.getByRole("checkbox", { name: "Select all users on this page" }).check();
@@ -107,7 +112,7 @@ test("select all matching across two pages, preview, confirm: the Results table 
 
 test("delete by list: the preview shows who is blocked and why; the Results table and the CSV say the same", async ({ page }) => {
   await page.goto("/users?q=pike&sort=email");
-  const [a, b] = await emails(page);
+  const [a, b] = await shownEmails(page);
   await page.getByRole("button", { name: "Delete by list" }).click();
   const dialog = page.getByRole("dialog", { name: "Delete by list" });
   await dialog.getByLabel("Users to delete").fill(
@@ -171,7 +176,7 @@ test("delete by list: the preview shows who is blocked and why; the Results tabl
 
 test("retry failed: a request the network dropped fails its rows only; retrying sends exactly those", async ({ page }) => {
   await page.goto("/users?q=hopper&sort=email");
-  const [first, second] = await emails(page);
+  const [first, second] = await shownEmails(page);
   // 1,010 entries go in two requests (1,000 + 10): a real user in each, the rest unknown addresses.
   const list = Array.from({ length: 1010 }, (_, i) => `ghost-${i}@nowhere.example`);
   list[10] = first!;
@@ -212,7 +217,7 @@ test("retry failed: a request the network dropped fails its rows only; retrying 
 
 test("deactivate selected and change role: preview, confirm, results (your own row is blocked)", async ({ page }) => {
   await page.goto("/users?q=okafor&sort=email");
-  const picked = (await emails(page)).slice(0, 2);
+  const picked = (await shownEmails(page)).slice(0, 2);
   for (const e of picked) await page.getByRole("checkbox", { name: `Select ${e}` }).check();
   const bar = page.getByRole("region", { name: "Bulk actions" });
   await bar.getByRole("button", { name: "Deactivate selected" }).click();
@@ -224,7 +229,7 @@ test("deactivate selected and change role: preview, confirm, results (your own r
 
   // Change role: the admin's own row is in the selection too.
   await page.goto("/users?role=admin&sort=email");
-  const other = (await emails(page)).find((e) => e !== "admin@acme.example")!;
+  const other = (await shownEmails(page)).find((e) => e !== "admin@acme.example")!;
   await page.getByRole("checkbox", { name: `Select ${other}` }).check();
   await page.getByRole("checkbox", { name: "Select admin@acme.example" }).check();
   await page.getByRole("region", { name: "Bulk actions" }).getByRole("button", { name: "Change role" }).click();

@@ -16,6 +16,11 @@ const rows = (page: Page) => usersTable(page).locator("tbody tr");
 const roles = (page: Page) =>
   rows(page).locator("td:nth-child(4)").evaluateAll((tds) => tds.map((td) => td.querySelector("select")?.selectedOptions[0]?.textContent ?? td.textContent ?? ""));
 const emails = async (page: Page) => (await rows(page).locator("td:nth-child(3)").allTextContents()).map((s) => s.trim());
+/** The list's emails once its rows are shown (a navigation can resolve before they are). */
+const shownEmails = async (page: Page) => {
+  await expect(rows(page).first()).toBeVisible();
+  return emails(page);
+};
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -31,7 +36,7 @@ test("search narrows the list by name or email, case-insensitively, and lives in
   await page.getByRole("searchbox", { name: "Search users" }).fill("LOVELACE");
   await expect(page).toHaveURL(/q=LOVELACE/);
   await expect.poll(async () => (await emails(page)).every((e) => e.includes("lovelace"))).toBe(true);
-  const found = await emails(page);
+  const found = await shownEmails(page);
   expect(found.length).toBeGreaterThan(0);
   for (const e of found) expect(e).toContain("lovelace");
   await page.reload();
@@ -73,7 +78,7 @@ test("sorting by a column header orders the rows and marks the header", async ({
   await expect(page).toHaveURL(/sort=email/);
   await expect(page.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "ascending");
   await expect.poll(async () => { const e = await emails(page); return e.join() === [...e].sort().join(); }).toBe(true);
-  const asc = await emails(page);
+  const asc = await shownEmails(page);
   await page.getByRole("button", { name: "Email" }).click();
   await expect(page).toHaveURL(/sort=-email/);
   await expect(page.getByRole("columnheader", { name: /Email/ })).toHaveAttribute("aria-sort", "descending");
@@ -86,7 +91,7 @@ test("page size, next and previous pages, and back/forward keep the view", async
   await page.getByLabel("Rows per page").selectOption("10");
   await expect(page).toHaveURL(/limit=10/);
   await expect(rows(page)).toHaveCount(10);
-  const first = await emails(page);
+  const first = await shownEmails(page);
   const turn = async (button: "Next page" | "Previous page", from: string[]) => {
     await page.getByRole("button", { name: button }).click();
     await expect.poll(async () => (await emails(page))[0]).not.toBe(from[0]);
@@ -154,7 +159,7 @@ test("the error state says what happened, and 'Try again' loads the users again"
   await alert.getByRole("button", { name: "Try again" }).click();
   await expect(alert).toHaveCount(0);
   await expect(rows(page).first()).toBeVisible();
-  const found = await emails(page);
+  const found = await shownEmails(page);
   expect(found.length).toBeGreaterThan(0);
   for (const e of found) expect(e).toContain("lovelace");
   expect(searches).toBe(2); // the cut-off response, then the retry's own request to the server
@@ -174,7 +179,7 @@ test("the column chooser hides and shows columns", async ({ page }) => {
 
 test("rows can be selected one by one and for the whole page", async ({ page }) => {
   await page.goto("/users?limit=10");
-  const firstEmail = (await emails(page))[0]!;
+  const firstEmail = (await shownEmails(page))[0]!;
   await page.getByRole("checkbox", { name: `Select ${firstEmail}` }).check();
   await expect(page.getByText("1 selected")).toBeVisible();
   await page.getByRole("checkbox", { name: "Select all users on this page" }).check();
@@ -197,9 +202,7 @@ test("the overview strip links to the filtered list", async ({ page }) => {
 
 test("an admin changes a role inline; a refusal rolls it back with the server's reason", async ({ page }) => {
   await page.goto("/users?status=active&role=member&sort=email&limit=10");
-  // The rows may still be streaming in when the navigation resolves: read them once shown.
-  await expect(page.getByRole("combobox", { name: /^Role for / }).first()).toBeVisible();
-  const email = (await emails(page))[0]!;
+  const email = (await shownEmails(page))[0]!;
   const select = page.getByRole("combobox", { name: `Role for ${email}` });
   await select.selectOption("manager");
   await expect(page.getByRole("status").filter({ hasText: `${email} is now manager` })).toBeVisible();
@@ -268,7 +271,7 @@ test("works by keyboard alone: search, filter, page", async ({ page }) => {
   await expect(page.getByRole("button", { name: "Status", exact: true })).toBeFocused();
   await expect(page).toHaveURL(/status=invited/);
   await expect.poll(async () => new Set((await rows(page).locator("td:nth-child(5)").allTextContents()).map((s) => s.split(" ·")[0]))).toEqual(new Set(["Invited"]));
-  const before = await emails(page);
+  const before = await shownEmails(page);
   await page.getByRole("button", { name: "Next page" }).focus();
   await page.keyboard.press("Enter");
   await expect.poll(async () => (await emails(page))[0]).not.toBe(before[0]);
