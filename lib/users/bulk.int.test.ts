@@ -339,6 +339,35 @@ describe("items: ids and emails mixed, as pasted", () => {
     ]);
     expect((await w.reload(a.id))!.status).toBe("deactivated");
   });
+
+  it("the same missing email pasted twice: two outcomes, two refusal events alike in every column", async () => {
+    const mark = await auditMark(w);
+    const out = await oneChunk.bulkDelete(w.as(w.u.admin), { items: "ghost@nowhere.test\nghost@nowhere.test" });
+    expect(brief(out)).toEqual([
+      ["ghost@nowhere.test", "not_found", "NOT_FOUND"],
+      ["ghost@nowhere.test", "not_found", "NOT_FOUND"],
+    ]);
+    const events = await mark.since();
+    expect(events).toHaveLength(2);
+    const withoutId = ({ id, ...rest }: (typeof events)[number]) => (expect(id).toBeTruthy(), rest);
+    const [first, second] = events.map(withoutId);
+    expect(second).toEqual(first);
+    expect(first).toMatchObject({ action: "user.deleted", outcome: "refused", targetId: null, actorId: w.u.admin.id });
+  });
+
+  it("a batch's events: shared columns (org, actor, action, time) and per-row ones (target, changes, outcome)", async () => {
+    const [a, b] = [await fresh("member", "active"), await fresh("member", "invited")];
+    const mark = await auditMark(w);
+    await oneChunk.bulkDeactivate(w.as(w.u.admin), { items: [a.email, b.id, "nobody@nowhere.test"] });
+    const events = await mark.since();
+    const byTarget = (id: string | null) => events.find((e) => e.targetId === id)!;
+    expect(events).toHaveLength(3);
+    expect(new Set(events.map((e) => e.createdAt.getTime())).size).toBe(1);
+    for (const e of events) expect(e).toMatchObject({ orgId: w.orgA, actorId: w.u.admin.id, actorEmail: w.u.admin.email, action: "user.deactivated" });
+    expect(byTarget(a.id)).toMatchObject({ targetEmail: a.email, outcome: "success", changes: { status: { old: "active", new: "deactivated" } } });
+    expect(byTarget(b.id)).toMatchObject({ targetEmail: b.email, outcome: "success", changes: { status: { old: "invited", new: "deactivated" } } });
+    expect(byTarget(null)).toMatchObject({ targetEmail: null, outcome: "refused", changes: { code: "NOT_FOUND", input: "nobody@nowhere.test" } });
+  });
 });
 
 describe("by filter: all users matching the list's filter", () => {

@@ -36,11 +36,11 @@ interface BulkOp {
   /** Extra whole-request checks (e.g. the role being granted). */
   authorize?: (actor: Actor) => void;
   /** A target already in the wanted state: reported as skipped, nothing written. */
-  isNoop: (t: UserRow) => string | null;
+  isNoop: (t: Target) => string | null;
   /** Whether doing it to this target leaves it no longer an active admin. */
-  removesAdmin: (t: UserRow) => boolean;
-  apply: (tx: Db, targets: UserRow[], now: Date) => Promise<void>;
-  changes: (t: UserRow) => Record<string, unknown>;
+  removesAdmin: (t: Target) => boolean;
+  apply: (tx: Db, targets: Target[], now: Date) => Promise<void>;
+  changes: (t: Target) => Record<string, unknown>;
   /** Which of a target's API keys go with it: all active ones, or those above `role`. */
   keysGo: "all" | { above: Role };
   /** Whether its pending invitations go with it. */
@@ -59,7 +59,10 @@ interface Seen {
   keys: Set<string>;
 }
 
-const isAdmin = (t: UserRow) => t.role === "admin" && t.status === "active";
+/** What a bulk operation reads of each target: enough for the checks, the outcome and the audit. */
+type Target = Pick<UserRow, "id" | "email" | "emailKey" | "role" | "status">;
+
+const isAdmin = (t: Target) => t.role === "admin" && t.status === "active";
 
 type Targets = z.output<typeof bulkTargetsSchema>;
 
@@ -190,24 +193,31 @@ async function processChunk(
     ids.length + keys.length === 0
       ? []
       : await tx
-          .select({ user: users, inScope: scope ? sql<boolean>`(${scope})` : sql<boolean>`true` })
+          .select({
+            id: users.id,
+            email: users.email,
+            emailKey: users.emailKey,
+            role: users.role,
+            status: users.status,
+            inScope: scope ? sql<boolean>`(${scope})` : sql<boolean>`true`,
+          })
           .from(users)
           .where(
             sql`${users.orgId} = ${actor.orgId} and (${users.id} = any(${sql.param(ids)}::uuid[]) or ${users.emailKey} = any(${sql.param(keys)}::text[]))`,
           )
           .orderBy(users.id)
           .for("update", { of: users });
-  const outOfScope = new Set(rows.filter((r) => !r.inScope).map((r) => r.user.id));
-  const byId = new Map(rows.map(({ user: r }) => [r.id, r]));
-  const byKey = new Map(rows.map(({ user: r }) => [r.emailKey, r]));
+  const outOfScope = new Set(rows.filter((r) => !r.inScope).map((r) => r.id));
+  const byId = new Map<string, Target>(rows.map((r) => [r.id, r]));
+  const byKey = new Map<string, Target>(rows.map((r) => [r.emailKey, r]));
   const admins = await activeAdminIds(tx, actor.orgId);
 
   const out = new Map<number, BulkItemResult>();
-  const accepted: UserRow[] = [];
+  const accepted: Target[] = [];
   const refusals: ReturnType<typeof auditRow>[] = [];
   for (const item of chunk) {
     const base = { input: item.input };
-    let target: UserRow | undefined;
+    let target: Target | undefined;
     let key: string;
     if (item.kind === "id") {
       key = item.input.toLowerCase();
@@ -278,25 +288,45 @@ async function processChunk(
   return { results: out, seen };
 }
 
+/** The audit columns a bulk insert writes, with the SQL type each is bound as. */
+const AUDIT_COLUMNS = [
+  ["org_id", "uuid", (e) => e.orgId],
+  ["actor_id", "uuid", (e) => e.actorId],
+  ["actor_email", "text", (e) => e.actorEmail],
+  ["action", "text", (e) => e.action],
+  ["target_id", "uuid", (e) => e.targetId],
+  ["target_email", "text", (e) => e.targetEmail],
+  ["changes", "jsonb", (e) => (e.changes === null ? null : JSON.stringify(e.changes))],
+  ["outcome", "text", (e) => e.outcome],
+  ["ip", "text", (e) => e.ip],
+  ["user_agent", "text", (e) => e.userAgent],
+  ["created_at", "timestamptz", (e) => e.createdAt.toISOString()],
+] as const satisfies readonly (readonly [string, string, (e: ReturnType<typeof auditRow>) => unknown])[];
+
 /**
- * Inserts many audit events in one statement with one array parameter per column (unnest):
- * building and binding a thousand rows of twelve parameters each costs far more than the insert.
+ * Inserts many audit events in one statement: a column that varies is one array parameter
+ * (unnest), a column every event shares (the org, the actor, the action, the time…) one value.
+ * Building, binding and parsing a thousand rows of eleven parameters each costs more than the insert.
  */
 async function insertAuditRows(tx: Db, events: ReturnType<typeof auditRow>[]) {
   if (events.length === 0) return;
-  const col = <T>(f: (e: ReturnType<typeof auditRow>) => T) => sql.param(events.map(f));
+  const columns = AUDIT_COLUMNS.map(([, type, get]) => {
+    const all = events.map(get);
+    return { type, all, shared: all.every((v) => v === all[0]) };
+  });
+  // One unnest at least, or many identical events would insert as one row.
+  if (events.length > 1 && columns.every((c) => c.shared)) columns[0]!.shared = false;
+  const values = columns.map(({ type, all, shared }) =>
+    shared ? sql`${all[0]}::${sql.raw(type)}` : sql`unnest(${sql.param(all)}::${sql.raw(type)}[])`,
+  );
+  // Every unnest has one element per event, so the select yields exactly one row per event.
   await tx.execute(sql`
-    insert into ${auditEvents} (org_id, actor_id, actor_email, action, target_id, target_email, changes, outcome, ip, user_agent, created_at)
-    select * from unnest(
-      ${col((e) => e.orgId)}::uuid[], ${col((e) => e.actorId)}::uuid[], ${col((e) => e.actorEmail)}::text[],
-      ${col((e) => e.action)}::text[], ${col((e) => e.targetId)}::uuid[], ${col((e) => e.targetEmail)}::text[],
-      ${col((e) => (e.changes === null ? null : JSON.stringify(e.changes)))}::jsonb[], ${col((e) => e.outcome)}::text[],
-      ${col((e) => e.ip)}::text[], ${col((e) => e.userAgent)}::text[], ${col((e) => e.createdAt.toISOString())}::timestamptz[]
-    )`);
+    insert into ${auditEvents} (${sql.raw(AUDIT_COLUMNS.map(([name]) => name).join(", "))})
+    select ${sql.join(values, sql`, `)}`);
 }
 
 /** What goes with each target (dry runs): active API keys and pending invitations. */
-async function effectsOf(tx: Db, op: BulkOp, targets: UserRow[], now: Date): Promise<Map<string, BulkEffects>> {
+async function effectsOf(tx: Db, op: BulkOp, targets: Target[], now: Date): Promise<Map<string, BulkEffects>> {
   const effects = new Map<string, BulkEffects>(targets.map((t) => [t.id, { apiKeys: 0, invitations: 0 }]));
   if (targets.length === 0) return effects;
   const ids = idArray(targets);
@@ -333,7 +363,7 @@ async function effectsOf(tx: Db, op: BulkOp, targets: UserRow[], now: Date): Pro
   return effects;
 }
 
-const idArray = (targets: UserRow[]) => sql.param(targets.map((t) => t.id));
+const idArray = (targets: Target[]) => sql.param(targets.map((t) => t.id));
 
 const deleteOp: BulkOp = {
   action: "user.deleted",
