@@ -74,6 +74,9 @@ export async function createWorld(config: Partial<CoreConfig> = {}): Promise<Wor
     }),
     addUser,
     reload: async (id) => (await db.select().from(users).where(eq(users.id, id)))[0],
-    close: () => database.close(),
+    close: async () => {
+      await core.searchIndex.idle();
+      await database.close();
+    },
   };
 }

@@ -275,8 +275,9 @@ describe("the log itself", () => {
 // the refused call changes nothing. A core function that is neither a listed read nor in this
 // table fails the first test, so a new mutation cannot ship without its audit proof.
 describe("every mutation of the core, table-driven", () => {
+  // Not operations: the core's dependencies and its background index maintenance.
   const READS = new Set([
-    "deps", "list", "get", "stats", "overview", "timeline", "auditEvents", "authenticate", "authenticateExternal",
+    "deps", "searchIndex", "list", "get", "stats", "overview", "timeline", "auditEvents", "authenticate", "authenticateExternal",
     "sessionUser", "previewInvitation", "previewPasswordReset", "listApiKeys", "authenticateApiKey",
   ]);
   type Expected = { action: string; targetId?: string | null; changes?: Record<string, unknown> };

@@ -4,6 +4,7 @@ import "server-only";
 // call one of these, and map errors.
 import { appUrl, env } from "../config";
 import { getDatabase, type Db } from "../db/client";
+import { createSearchIndexMerger } from "../db/search-index";
 import { mailQueued } from "../mail/signal";
 import { auditRejectedInput, type CoreConfig, type CoreDeps } from "./context";
 import { RosterError } from "./errors";
@@ -62,6 +63,8 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
       ...config,
     },
   };
+  // Writes leave trigram entries pending; they are merged after commit, off the request's path.
+  const searchIndex = createSearchIndexMerger(db);
   const bind = <F extends (deps: CoreDeps, ...args: never[]) => unknown>(f: F) =>
     ((...args: never[]) => f(deps, ...args)) as Bound<F>;
   // Mutations: input refused before the operation ran is audited like any other refusal.
@@ -71,7 +74,9 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
   ) =>
     (async (principal: Principal, ...args: never[]) => {
       try {
-        return await f(deps, principal, ...args);
+        const result = await f(deps, principal, ...args);
+        searchIndex.kick();
+        return result;
       } catch (err) {
         if (err instanceof RosterError) await auditRejectedInput(deps, principal, action, err, args[0]);
         throw err;
@@ -84,8 +89,17 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
       mailQueued();
       return result;
     }) as F;
+  // Other operations that write users rows (sign-in stamps last_login_at; a redeemed token sets status).
+  const writing = <F extends (...args: never[]) => Promise<unknown>>(f: F) =>
+    (async (...args: Parameters<F>) => {
+      const result = await f(...args);
+      searchIndex.kick();
+      return result;
+    }) as F;
   return {
     deps,
+    /** The background merge of the trigram indexes' pending entries (`idle()` for benches and tests). */
+    searchIndex,
     list: bind(listUsers),
     get: bind(getUser),
     // A read that writes its own audit event; refused input (a bad format) is audited too.
@@ -122,15 +136,17 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
     listApiKeys: bind(listApiKeys),
     revokeApiKey: mutation("api_key.revoked", revokeApiKey),
     authenticateApiKey: bind(authenticateApiKey),
-    authenticate: bind(authenticate),
-    authenticateExternal: bind(authenticateExternal),
+    authenticate: writing(bind(authenticate)),
+    authenticateExternal: writing(bind(authenticateExternal)),
     sessionUser: bind(sessionUser),
     previewInvitation: (token: unknown) => previewToken(deps, token, "invitation"),
-    acceptInvitation: (input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>
+    acceptInvitation: writing((input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>
       redeemToken(deps, input, "invitation", meta),
+    ),
     previewPasswordReset: (token: unknown) => previewToken(deps, token, "password_reset"),
-    completePasswordReset: (input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>
+    completePasswordReset: writing((input: unknown, meta?: { ip?: string | null; userAgent?: string | null }) =>
       redeemToken(deps, input, "password_reset", meta),
+    ),
   };
 }
 

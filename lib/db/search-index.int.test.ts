@@ -1,0 +1,94 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { queryRows, type Db } from "./client";
+import { createSearchIndexMerger, mergePendingSearchEntries } from "./search-index";
+import { createWorld, type World } from "../testing/fixtures";
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+});
+afterAll(() => w?.close());
+
+/** n users of org A inserted in one statement, the way a seed or an import writes them. */
+async function insertUsers(tag: string, n: number): Promise<string[]> {
+  const rows = await queryRows<{ id: string }>(
+    w.database.db,
+    sql`insert into users (org_id, email, email_key, name, role, status)
+        select ${w.orgA}, ${tag} || '-' || g || '@merge.test', ${tag} || '-' || g || '@merge.test', 'Merge ' || ${tag} || ' ' || g, 'member', 'active'
+        from generate_series(1, ${n}) g returning id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+describe("the trigram indexes' pending entries", () => {
+  it("are merged on demand: inserts leave some pending, one merge takes them all, searches still find them", async () => {
+    await mergePendingSearchEntries(w.database.db);
+    await insertUsers("ondemand", 300);
+    expect(await mergePendingSearchEntries(w.database.db)).toBeGreaterThan(0);
+    expect(await mergePendingSearchEntries(w.database.db)).toBe(0);
+    const page = await w.core.list(w.as(w.u.admin), { q: "ondemand-27", limit: 100 });
+    expect(page.data.map((u) => u.email).sort()).toEqual(["ondemand-27@merge.test", ...Array.from({ length: 10 }, (_, i) => `ondemand-27${i}@merge.test`)].sort());
+  });
+
+  it("are merged by the core after a write commits (a bulk role change is not HOT), not left to the next request", async () => {
+    const ids = await insertUsers("core", 300);
+    await mergePendingSearchEntries(w.database.db);
+    // The control: the same kind of write outside the core leaves its entries pending.
+    await queryRows(w.database.db, sql`update users set role = 'manager' where id = any(${sql.param(ids.slice(0, 150))}::uuid[])`);
+    expect(await mergePendingSearchEntries(w.database.db)).toBeGreaterThan(0);
+
+    const out = await w.core.bulkChangeRole(w.as(w.u.admin), { ids: ids.slice(150), role: "auditor" });
+    expect(out.every((r) => r.outcome === "updated")).toBe(true);
+    await w.core.searchIndex.idle();
+    expect(await mergePendingSearchEntries(w.database.db)).toBe(0);
+  });
+});
+
+describe("the background merger", () => {
+  it("runs one merge at a time: kicks during a merge run it once more, not once each", async () => {
+    let calls = 0;
+    let release!: () => void;
+    const db = {
+      execute: vi.fn(async () => {
+        calls++;
+        if (calls === 1) await new Promise<void>((r) => (release = r));
+        return { rows: [{ pages: 0 }] };
+      }),
+    } as unknown as Db;
+    const merger = createSearchIndexMerger(db);
+    merger.kick();
+    merger.kick();
+    merger.kick();
+    release();
+    await merger.idle();
+    expect(calls).toBe(2);
+  });
+
+  it("a database user that does not own the indexes (42501): said once, then no more merges", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const denied = Object.assign(new Error("must be owner of index users_email_key_trgm"), { code: "42501" });
+    const db = { execute: vi.fn(async () => Promise.reject(denied)) } as unknown as Db;
+    const merger = createSearchIndexMerger(db);
+    merger.kick();
+    await merger.idle();
+    merger.kick();
+    await merger.idle();
+    expect(db.execute).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+
+  it("another failure is logged and the next kick tries again", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    const db = { execute: vi.fn(async () => Promise.reject(new Error("connection reset"))) } as unknown as Db;
+    const merger = createSearchIndexMerger(db);
+    merger.kick();
+    await merger.idle();
+    merger.kick();
+    await merger.idle();
+    expect(db.execute).toHaveBeenCalledTimes(2);
+    expect(error).toHaveBeenCalledTimes(2);
+    error.mockRestore();
+  });
+});
