@@ -12,16 +12,17 @@ import {
   type RowSelectionState,
 } from "@tanstack/react-table";
 import { useQueryStates } from "nuqs";
-import { useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
-import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersSearchParams } from "@/lib/validation/users-search-params";
+import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersListKey, usersSearchParams } from "@/lib/validation/users-search-params";
 import { BulkBar, DeleteByListButton } from "./bulk-bar";
 import { LazyOpen } from "@/components/ui/lazy";
 import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button";
 import { canManageInvitation } from "./invitation-access";
 import { preloadUserDrawer } from "./lazy-user-drawer";
 import { RoleCell } from "./role-cell";
+import { useUsersRows } from "./use-users-rows";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
 // Menus and dialogs load on first use (components/ui/lazy.tsx): the first paint needs none of them.
@@ -171,16 +172,21 @@ function activityFilters(p: { invitation: string | null; neverSignedIn: boolean;
 }
 
 export interface UsersTableProps {
+  /** The rows the server page rendered, and the list key (usersListKey) of its URL. */
   result: ListUsersResult;
+  resultKey: string;
   viewer: { userId: string; role: Role };
 }
 
 /** The users list: server-side search, filters, sort and keyset paging, all in the URL. */
-export function UsersTable({ result, viewer }: UsersTableProps) {
-  const [pending, startTransition] = useTransition();
-  // nuqs updates its state at once (controls answer immediately) and runs the server
-  // navigation in the transition, so `pending` covers the round trip.
-  const [params, setParams] = useQueryStates(usersSearchParams, { shallow: false, history: "push", startTransition });
+export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTableProps) {
+  // The filters, sort and page change the URL without a server render (shallow): the rows come
+  // from /users/rows (useUsersRows), which skips rendering the rest of the page. Opening or
+  // closing the drawer still renders on the server (it loads the user).
+  const [params, setParams] = useQueryStates(usersSearchParams, { shallow: true, history: "push" });
+  const rows = useUsersRows(fromServer, resultKey, usersListKey(params));
+  const { result } = rows;
+  const pending = rows.loading;
   const [search, setSearch] = useState(params.q);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const [columnVisibility, setColumnVisibility] = useState<ColumnVisibilityState>({});
@@ -207,7 +213,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
     state: { rowSelection, columnVisibility },
     onRowSelectionChange: setRowSelection,
     onColumnVisibilityChange: setColumnVisibility,
-    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push" }), viewer } satisfies TableMeta,
+    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push", shallow: false }), viewer } satisfies TableMeta,
   });
 
   const field = params.sort.replace(/^-/, "") as UserSortField;
@@ -299,7 +305,16 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
         onClear={() => setRowSelection({})}
       />
 
-      {result.data.length === 0 ? (
+      {rows.error ? (
+        // Like the page's error state (error.tsx): the rows for this URL could not be read.
+        <div role="alert" className="mt-6 rounded-lg border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950">
+          <p className="font-medium">The users could not be loaded.</p>
+          <p className="mt-1 text-sm">{rows.error} Nothing was changed.</p>
+          <button type="button" className={`${button} mt-4`} onClick={rows.retry}>
+            Try again
+          </button>
+        </div>
+      ) : result.data.length === 0 ? (
         <div className="mt-6 rounded-lg border border-dashed border-neutral-300 p-10 text-center dark:border-neutral-700">
           <p className="font-medium">{filtered ? "No users match these filters." : "Your organization has no users yet."}</p>
           {filtered ? (
@@ -351,7 +366,7 @@ export function UsersTable({ result, viewer }: UsersTableProps) {
                   aria-selected={row.getIsSelected()}
                   onClick={(e) => {
                     if ((e.target as HTMLElement).closest("input, button, a, select, label")) return;
-                    void setParams({ user: row.original.id }, { history: "push" });
+                    void setParams({ user: row.original.id }, { history: "push", shallow: false });
                   }}
                 >
                   {row.getVisibleCells().map((cell) => (

@@ -47,3 +47,14 @@ export const usersSearchParams = {
 
 export const loadUsersSearchParams = createLoader(usersSearchParams);
 export const serializeUsersSearchParams = createSerializer(usersSearchParams);
+
+export type UsersSearchParams = Awaited<ReturnType<typeof loadUsersSearchParams>>;
+
+/**
+ * What the list shows depends on: every parameter but the open drawer, as a query string.
+ * The server page hands its rows over with this key, and the table fetches `/users/rows` with
+ * it when the URL's key differs (the filters change without a server render).
+ */
+export function usersListKey(params: UsersSearchParams): string {
+  return serializeUsersSearchParams({ ...params, user: null });
+}

@@ -9,7 +9,8 @@ import { UsersDialogs } from "@/components/users/users-dialogs";
 import { can } from "@/lib/users/policy";
 import { RosterError, type Principal } from "@/lib/users";
 import { userApi } from "@/lib/user-api";
-import { loadUsersSearchParams } from "@/lib/validation/users-search-params";
+import { loadUsersSearchParams, usersListKey } from "@/lib/validation/users-search-params";
+import { listUsersPage } from "./list-page";
 
 export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
@@ -18,25 +19,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
   const params = await loadUsersSearchParams(searchParams);
+  const result = await listUsersPage(principal, params);
   const api = userApi();
-  const query = {
-    q: params.q || undefined,
-    status: params.status,
-    role: params.role,
-    invitation: params.invitation ?? undefined,
-    neverSignedIn: params.neverSignedIn || undefined,
-    notSeenSince: params.notSeenSince ?? undefined,
-    sort: params.sort,
-    limit: params.limit,
-    cursor: params.cursor ?? undefined,
-  };
-  // A cursor that no longer means anything (tampered, or from another sort) falls back to page 1.
-  const result = await api.list(principal, query).catch((err: unknown) => {
-    if (err instanceof RosterError && err.code === "VALIDATION" && query.cursor) {
-      return api.list(principal, { ...query, cursor: undefined });
-    }
-    throw err;
-  });
   const [stats, drawer] = await Promise.all([api.stats(principal), loadDrawer(principal, params.user)]);
   return (
     <main>
@@ -45,7 +29,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <UsersDialogs viewerRole={principal.role} />
       </div>
       <UsersStats stats={stats} />
-      <UsersTable result={result} viewer={{ userId: principal.userId, role: principal.role }} />
+      <UsersTable result={result} resultKey={usersListKey(params)} viewer={{ userId: principal.userId, role: principal.role }} />
       {drawer ? <LazyUserDrawer user={drawer.user} timeline={drawer.timeline} viewer={{ userId: principal.userId, role: drawer.viewerRole }} /> : null}
     </main>
   );
