@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { ListUsersResult } from "@/lib/users/types";
 
 interface Shown {
@@ -9,46 +9,88 @@ interface Shown {
   key: string;
 }
 
+interface Request {
+  key: string;
+  controller: AbortController;
+  promise: Promise<ListUsersResult>;
+}
+
+/** Signed out meanwhile (the session ended or expired): the page itself sends to sign-in. */
+const SIGNED_OUT = new Error("signed out");
+
+function requestRows(key: string): Request {
+  const controller = new AbortController();
+  const promise = fetch(`/users/rows${key}`, {
+    signal: controller.signal,
+    headers: { accept: "application/json" },
+    cache: "no-store",
+  }).then(async (res) => {
+    if (res.status === 401) {
+      window.location.reload();
+      throw SIGNED_OUT;
+    }
+    const body = (await res.json().catch(() => null)) as (ListUsersResult & { error?: { message?: string } }) | null;
+    if (!res.ok || !body || body.error) {
+      const said = body?.error?.message;
+      throw new Error(said ? said.replace(/\.?$/, ".") : `The server answered ${res.status}.`);
+    }
+    return body;
+  });
+  // Whoever awaits it handles a failure; an abandoned request must not be an unhandled rejection.
+  promise.catch(() => {});
+  return { key, controller, promise };
+}
+
 /**
  * The page of users the table shows, for the URL's list key. The server page renders rows (first
  * load, reload, the refresh after a change, the drawer's navigation): those are the newest. When
  * the filters, sort or page change in the browser, the URL changes without a server render and
  * this fetches `/users/rows` for the new key: the newest key wins, a request for an older one is
- * aborted. A failed request is shown with a retry, and the rows shown stay those of the old key.
+ * aborted. `prefetch(key)` starts that request from the event that changes the URL, before React
+ * has rendered the change. A failed request is shown with a retry; the rows shown stay the old
+ * key's.
  */
 export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key: string) {
   const [shown, setShown] = useState<Shown>({ result: fromServer, key: serverKey });
   const [lastFromServer, setLastFromServer] = useState(fromServer);
   const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const inflight = useRef<Request | null>(null);
   if (fromServer !== lastFromServer) {
     setLastFromServer(fromServer);
     setShown({ result: fromServer, key: serverKey });
   }
   const failed = failure?.key === key ? failure.message : null;
 
+  /** The request for `k`: the one in flight if it is for `k`, else a new one (the old one aborted). */
+  const request = (k: string) => {
+    if (inflight.current?.key === k) return inflight.current;
+    inflight.current?.controller.abort();
+    inflight.current = requestRows(k);
+    return inflight.current;
+  };
+
   useEffect(() => {
     if (shown.key === key) return;
-    const controller = new AbortController();
-    fetch(`/users/rows${key}`, { signal: controller.signal, headers: { accept: "application/json" }, cache: "no-store" })
-      .then(async (res) => {
-        // Signed out meanwhile (the session ended or expired): the page itself sends to sign-in.
-        if (res.status === 401) return window.location.reload();
-        const body = (await res.json().catch(() => null)) as (ListUsersResult & { error?: { message?: string } }) | null;
-        if (!res.ok || !body || body.error) {
-          const said = body?.error?.message;
-          throw new Error(said ? `${said.replace(/\.?$/, ".")}` : `The server answered ${res.status}.`);
-        }
-        setShown({ result: body, key });
-      })
-      .catch((err: unknown) => {
-        if (controller.signal.aborted) return;
+    const r = request(key);
+    let current = true;
+    r.promise.then(
+      (result) => {
+        if (current) setShown({ result, key });
+      },
+      (err: unknown) => {
+        if (!current || r.controller.signal.aborted || err === SIGNED_OUT) return;
         // fetch itself fails (a TypeError) when the connection does: say that, not the browser's words.
         const message = err instanceof TypeError ? "The connection to the server failed." : err instanceof Error ? err.message : String(err);
         setFailure({ key, message });
-      });
-    return () => controller.abort();
+      },
+    );
+    return () => {
+      current = false;
+    };
   }, [key, shown.key, attempt]);
+
+  useEffect(() => () => inflight.current?.controller.abort(), []);
 
   return {
     result: shown.result,
@@ -56,7 +98,12 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
     loading: shown.key !== key && failed === null,
     /** Why the rows for the URL's key could not be read (the rows shown are older). */
     error: failed,
+    /** Starts reading the rows of a key the URL is about to have. */
+    prefetch: (k: string) => {
+      if (k !== shown.key) request(k);
+    },
     retry: () => {
+      inflight.current = null;
       setFailure(null);
       setAttempt((n) => n + 1);
     },

@@ -187,13 +187,17 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   const rows = useUsersRows(fromServer, resultKey, usersListKey(params));
   const { result } = rows;
   const pending = rows.loading;
+
+  // The rows request starts here, with the URL change, not after React has rendered it.
+  const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") => {
+    rows.prefetch(usersListKey({ ...params, cursor: null, ...patch }));
+    void setParams({ cursor: null, ...patch }, { history });
+  };
   const [search, setSearch] = useState(params.q);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
   const [columnVisibility, setColumnVisibility] = useState<ColumnVisibilityState>({});
   const debounce = useRef<ReturnType<typeof setTimeout>>(undefined);
 
-  const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") =>
-    void setParams({ cursor: null, ...patch }, { history });
 
   // A new query (not a new page) forgets the selection: it named rows of another result.
   const filterKey = JSON.stringify([params.q, params.status, params.role, params.invitation, params.neverSignedIn, params.notSeenSince, params.sort]);
