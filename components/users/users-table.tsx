@@ -12,7 +12,7 @@ import {
   type RowSelectionState,
 } from "@tanstack/react-table";
 import { useQueryStates } from "nuqs";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersListKey, usersSearchParams } from "@/lib/validation/users-search-params";
@@ -171,6 +171,47 @@ function activityFilters(p: { invitation: string | null; neverSignedIn: boolean;
   return out;
 }
 
+type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRowModel"]>["rows"][number];
+
+/**
+ * The table's rows. Rendered again only when the rows, the selection or the visible columns
+ * change: typing a search or picking a filter re-renders the table around them (the query, the
+ * loading state) while the old rows stay as they are until the new ones arrive.
+ */
+const UsersTableBody = memo(function UsersTableBody({
+  rows,
+  openUser,
+}: {
+  rows: UsersRow[];
+  /** Not read here (the rows read them from the table); they make a change render the rows again. */
+  rowSelection: RowSelectionState;
+  columnVisibility: ColumnVisibilityState;
+  openUser: (id: string) => void;
+}) {
+  return (
+    <tbody>
+      {rows.map((row) => (
+        <tr
+          key={row.id}
+          onPointerEnter={preloadUserDrawer}
+          className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
+          aria-selected={row.getIsSelected()}
+          onClick={(e) => {
+            if ((e.target as HTMLElement).closest("input, button, a, select, label")) return;
+            openUser(row.original.id);
+          }}
+        >
+          {row.getVisibleCells().map((cell) => (
+            <td key={cell.id} className="px-3 py-2">
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </tbody>
+  );
+});
+
 export interface UsersTableProps {
   /** The rows the server page rendered, and the list key (usersListKey) of its URL. */
   result: ListUsersResult;
@@ -209,6 +250,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   useEffect(() => () => clearTimeout(debounce.current), []);
 
   const data = useMemo(() => result.data, [result.data]);
+  const openUser = useCallback((id: string) => void setParams({ user: id }, { history: "push", shallow: false }), [setParams]);
   const table = useTable({
     features,
     columns,
@@ -217,7 +259,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
     state: { rowSelection, columnVisibility },
     onRowSelectionChange: setRowSelection,
     onColumnVisibilityChange: setColumnVisibility,
-    meta: { openUser: (id: string) => void setParams({ user: id }, { history: "push", shallow: false }), viewer } satisfies TableMeta,
+    meta: { openUser, viewer } satisfies TableMeta,
   });
 
   const field = params.sort.replace(/^-/, "") as UserSortField;
@@ -361,26 +403,12 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
                 </tr>
               ))}
             </thead>
-            <tbody>
-              {table.getRowModel().rows.map((row) => (
-                <tr
-                  key={row.id}
-                  onPointerEnter={preloadUserDrawer}
-                  className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
-                  aria-selected={row.getIsSelected()}
-                  onClick={(e) => {
-                    if ((e.target as HTMLElement).closest("input, button, a, select, label")) return;
-                    void setParams({ user: row.original.id }, { history: "push", shallow: false });
-                  }}
-                >
-                  {row.getVisibleCells().map((cell) => (
-                    <td key={cell.id} className="px-3 py-2">
-                      {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
+            <UsersTableBody
+              rows={table.getRowModel().rows}
+              rowSelection={rowSelection}
+              columnVisibility={columnVisibility}
+              openUser={openUser}
+            />
           </table>
         </div>
       )}
