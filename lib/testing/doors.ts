@@ -3,7 +3,7 @@
 // hoisted per file, so each test file keeps its own `vi.hoisted` state and `vi.mock` calls;
 // these functions register the hooks that create the world, hand it to the mocks through that
 // state, close it at the end and sign the caller out before every test.
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import type { Principal, UsersCore } from "@/lib/users";
 import type { CoreConfig } from "@/lib/users/context";
 import { createWorld, type World } from "@/lib/testing/fixtures";
@@ -41,4 +41,13 @@ export function setUpCountingDoorWorld(state: CountingDoorState, set: (w: World)
     state.principal = null;
     state.coreCalls = 0;
   });
+}
+
+/** A console route's error answer (exports, the users table's rows): the one JSON shape, never cached. */
+export async function consoleErrorOf(res: Response) {
+  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(res.headers.get("cache-control")).toBe("no-store");
+  const body = (await res.json()) as { error: { code: string; message: string; fields?: Record<string, string[]>; requestId: string } };
+  expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  return body.error;
 }

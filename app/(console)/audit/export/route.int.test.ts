@@ -1,7 +1,7 @@
 // The audit export door: no session → 401 before the core runs; a manager → 403 (audited by the
 // core); an auditor gets the filtered file as a download; bad input → 422 in the one error shape.
 import { describe, expect, it, vi } from "vitest";
-import { type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
+import { consoleErrorOf, type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
 import type { World } from "@/lib/testing/fixtures";
 import { csvObjects, streamBytes, UTF8_BOM, utf8 } from "@/lib/testing/csv";
 import { auditMark } from "@/lib/testing/helpers";
@@ -26,16 +26,12 @@ setUpCountingDoorWorld(state, (world) => (w = world), async (world) => {
 });
 
 const get = (query: string) => GET(new Request(`http://roster.test/audit/export${query}`));
-async function errorOf(res: Response) {
-  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  return ((await res.json()) as { error: { code: string; fields?: Record<string, string[]> } }).error;
-}
 
 describe("GET /audit/export", () => {
   it("without a session: 401, and the core is never called", async () => {
     const res = await get("?format=csv");
     expect(res.status).toBe(401);
-    expect((await errorOf(res)).code).toBe("UNAUTHENTICATED");
+    expect((await consoleErrorOf(res)).code).toBe("UNAUTHENTICATED");
     expect(state.coreCalls).toBe(0);
   });
 
@@ -44,7 +40,7 @@ describe("GET /audit/export", () => {
     const mark = await auditMark(w);
     const res = await get("?format=csv");
     expect(res.status).toBe(403);
-    expect((await errorOf(res)).code).toBe("FORBIDDEN");
+    expect((await consoleErrorOf(res)).code).toBe("FORBIDDEN");
     expect(await mark.since()).toMatchObject([{ action: "audit.exported", outcome: "refused", actorId: w.u.manager.id }]);
   });
 
@@ -64,8 +60,8 @@ describe("GET /audit/export", () => {
 
   it("bad input: 422 with the field named", async () => {
     state.principal = w.as(w.u.auditor);
-    expect((await errorOf(await get("?format=xlsx"))).code).toBe("VALIDATION");
-    const e = await errorOf(await get("?from=2026-05-02&to=2026-05-01"));
+    expect((await consoleErrorOf(await get("?format=xlsx"))).code).toBe("VALIDATION");
+    const e = await consoleErrorOf(await get("?from=2026-05-02&to=2026-05-01"));
     expect(e.code).toBe("VALIDATION");
     expect(e.fields?.to).toBeDefined();
     expect((await get("?orgId=x")).status).toBe(422);

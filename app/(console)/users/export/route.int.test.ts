@@ -1,7 +1,7 @@
 // The export door: the session decides who calls (none: 401 and the core is never reached),
 // the core's answer is streamed as a download, and every error has the one JSON shape.
 import { describe, expect, it, vi } from "vitest";
-import { type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
+import { consoleErrorOf, type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
 import type { World } from "@/lib/testing/fixtures";
 import { csvObjects, streamBytes, UTF8_BOM, utf8 } from "@/lib/testing/csv";
 
@@ -23,19 +23,12 @@ setUpCountingDoorWorld(state, (world) => (w = world));
 
 const get = (query: string) => GET(new Request(`http://roster.test/users/export${query}`));
 
-async function errorOf(res: Response) {
-  expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-  expect(res.headers.get("cache-control")).toBe("no-store");
-  const body = (await res.json()) as { error: { code: string; message: string; fields?: Record<string, string[]>; requestId: string } };
-  expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
-  return body.error;
-}
 
 describe("GET /users/export", () => {
   it("without a session: 401 UNAUTHENTICATED, and the core is never called", async () => {
     const res = await get("?format=json");
     expect(res.status).toBe(401);
-    expect(await errorOf(res)).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await consoleErrorOf(res)).toMatchObject({ code: "UNAUTHENTICATED" });
     expect(state.coreCalls).toBe(0);
   });
 
@@ -69,18 +62,18 @@ describe("GET /users/export", () => {
     state.principal = w.as(w.u.admin);
     let res = await get("?format=xlsx");
     expect(res.status).toBe(422);
-    expect(await errorOf(res)).toMatchObject({ code: "VALIDATION", fields: { format: [expect.any(String)] } });
+    expect(await consoleErrorOf(res)).toMatchObject({ code: "VALIDATION", fields: { format: [expect.any(String)] } });
     res = await get("?format=csv&format=json");
     expect(res.status).toBe(422);
     res = await get("?status=sleeping");
     expect(res.status).toBe(422);
-    expect((await errorOf(res)).fields).toHaveProperty(["status.0"]);
+    expect((await consoleErrorOf(res)).fields).toHaveProperty(["status.0"]);
   });
 
   it("a member: 403 FORBIDDEN in the error shape", async () => {
     state.principal = w.as(w.u.member);
     const res = await get("");
     expect(res.status).toBe(403);
-    expect(await errorOf(res)).toMatchObject({ code: "FORBIDDEN" });
+    expect(await consoleErrorOf(res)).toMatchObject({ code: "FORBIDDEN" });
   });
 });

@@ -2,7 +2,7 @@
 // reached), the core decides what they may read, the URL's parameters read as the page reads
 // them (a bad one falls back to its default), and every error has the one JSON shape.
 import { describe, expect, it, vi } from "vitest";
-import { type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
+import { consoleErrorOf, type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
 import type { World } from "@/lib/testing/fixtures";
 import type { ListUsersResult } from "@/lib/users/types";
 
@@ -25,18 +25,12 @@ setUpCountingDoorWorld(state, (world) => (w = world));
 const get = (query: string) => GET(new Request(`http://roster.test/users/rows${query}`));
 const emails = (r: ListUsersResult) => r.data.map((u) => u.email);
 
-async function errorOf(res: Response) {
-  expect(res.headers.get("cache-control")).toBe("no-store");
-  const body = (await res.json()) as { error: { code: string; message: string; requestId: string } };
-  expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
-  return body.error;
-}
 
 describe("GET /users/rows", () => {
   it("without a session: 401 UNAUTHENTICATED, and the core is never called", async () => {
     const res = await get("?q=a.test");
     expect(res.status).toBe(401);
-    expect(await errorOf(res)).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await consoleErrorOf(res)).toMatchObject({ code: "UNAUTHENTICATED" });
     expect(state.coreCalls).toBe(0);
   });
 
@@ -44,7 +38,7 @@ describe("GET /users/rows", () => {
     state.principal = w.as(w.u.member);
     const res = await get("");
     expect(res.status).toBe(403);
-    expect(await errorOf(res)).toMatchObject({ code: "FORBIDDEN" });
+    expect(await consoleErrorOf(res)).toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("an auditor: the page the core lists for the same filter, sort and size, not cached", async () => {
