@@ -287,12 +287,25 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
     conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
   }
   const dir = readDesc ? sql`desc` : sql`asc`;
-  const rows = await (matches ? db.with(matches) : db)
-    .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: sql<string>`(${key})::text` })
+  // The page is chosen first and turned into JSON after: a sort's input would otherwise carry
+  // row_to_json of every row it sorts (all of a term's matches: 20,000 for `grace` at 1M users,
+  // 231 ms against 71 on Postgres), as Postgres computes a select list before Sort and Limit.
+  const page = db
+    .select({
+      row: sql<string>`${users}`.as("row"),
+      sortKey: sql<string>`(${key})::text`.as("sort_key"),
+      key: sql`${key}`.as("key"),
+      id: sql<string>`${users.id}`.as("id"),
+    })
     .from(users)
     .where(and(...conditions))
     .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
-    .limit(opts.limit);
+    .limit(opts.limit)
+    .as("page");
+  const rows = await (matches ? db.with(matches) : db)
+    .select({ user: sql<string>`row_to_json(${page.row})::text`, sortKey: page.sortKey })
+    .from(page)
+    .orderBy(sql`${page.key} ${dir}`, sql`${page.id} ${dir}`);
   return rows.map((r) => ({ user: userFromJson(r.user), sortKey: r.sortKey }));
 }
 
