@@ -20,3 +20,19 @@ it("opens with pg_trgm and, embedded, a small buffer pool", async () => {
     expect(row?.n).toBe(1);
   }
 });
+
+it("gives the columns a substring search filters 500 histogram buckets (migration 0005), the rest the default", async () => {
+  const rows = await queryRows<{ rel: string; att: string; target: number | null }>(
+    database.db,
+    sql`select c.relname as rel, a.attname as att, a.attstattarget::int as target
+        from pg_attribute a join pg_class c on c.oid = a.attrelid
+        where (c.relname = 'users' and a.attname in ('email_key', 'email', 'name'))
+           or (c.relname = 'users_name_trgm' and a.attnum = 1)
+        order by 1, 2`,
+  );
+  const target = (rel: string, att: string) => rows.find((r) => r.rel === rel && r.att === att)?.target;
+  expect(target("users", "email_key")).toBe(500);
+  expect(target("users_name_trgm", rows.find((r) => r.rel === "users_name_trgm")!.att)).toBe(500);
+  // The default is -1 (Postgres 15) or null (Postgres 17, PGlite).
+  expect([-1, null]).toContain(target("users", "name"));
+});
