@@ -239,7 +239,6 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   const [columnVisibility, setColumnVisibility] = useState<ColumnVisibilityState>({});
   const debounce = useRef<ReturnType<typeof setTimeout>>(undefined);
 
-
   // A new query (not a new page) forgets the selection: it named rows of another result.
   const filterKey = JSON.stringify([params.q, params.status, params.role, params.invitation, params.neverSignedIn, params.notSeenSince, params.sort]);
   const [lastFilterKey, setLastFilterKey] = useState(filterKey);
