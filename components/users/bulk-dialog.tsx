@@ -3,6 +3,7 @@
 import * as Dialog from "@radix-ui/react-dialog";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { DialogPanel } from "@/components/ui/dialog-panel";
 import { useToast } from "@/components/ui/toaster";
 import type { BulkItemResult } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
@@ -193,116 +194,112 @@ export function BulkDialog({
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Trigger className={className ?? button}>{label}</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-50 bg-black/40" />
-        <Dialog.Content
-          onEscapeKeyDown={(e) => running && e.preventDefault()}
-          onPointerDownOutside={(e) => running && e.preventDefault()}
-          className="fixed left-1/2 top-1/2 z-50 max-h-[calc(100vh-2rem)] w-[52rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl dark:bg-neutral-900"
-        >
-          <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description asChild>
-            <div className="mt-2 text-sm text-neutral-700 dark:text-neutral-300">
-              {step === "input" ? (
-                <p>Paste user ids and/or email addresses, separated by commas, semicolons, spaces, tabs or new lines. Nothing is deleted before you confirm.</p>
-              ) : step === "preview" && preview ? (
-                <p>
-                  {preview.length.toLocaleString("en-US")} {preview.length === 1 ? "row" : "rows"}: {willDo.toLocaleString("en-US")} will be {op === "delete" ? "deleted" : op === "deactivate" ? "deactivated" : "changed"}
-                  {preview.length > willDo ? `, ${(preview.length - willDo).toLocaleString("en-US")} will not (see why below)` : ""}. {CONSEQUENCES[op]}
-                </p>
-              ) : step === "preview" ? (
-                <p>Checking what would happen to each user…</p>
-              ) : (
-                <p>Each row is done on its own; one failure never stops the others.</p>
-              )}
+      <DialogPanel
+        title={title}
+        width="xl"
+        onEscapeKeyDown={(e) => running && e.preventDefault()}
+        onPointerDownOutside={(e) => running && e.preventDefault()}
+        description={
+          <>
+            {step === "input" ? (
+              <p>Paste user ids and/or email addresses, separated by commas, semicolons, spaces, tabs or new lines. Nothing is deleted before you confirm.</p>
+            ) : step === "preview" && preview ? (
+              <p>
+                {preview.length.toLocaleString("en-US")} {preview.length === 1 ? "row" : "rows"}: {willDo.toLocaleString("en-US")} will be {op === "delete" ? "deleted" : op === "deactivate" ? "deactivated" : "changed"}
+                {preview.length > willDo ? `, ${(preview.length - willDo).toLocaleString("en-US")} will not (see why below)` : ""}. {CONSEQUENCES[op]}
+              </p>
+            ) : step === "preview" ? (
+              <p>Checking what would happen to each user…</p>
+            ) : (
+              <p>Each row is done on its own; one failure never stops the others.</p>
+            )}
+          </>
+        }
+      >
+        {step === "input" ? (
+          <form
+            className="mt-4"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!text.trim()) return setError("Paste at least one id or email address.");
+              void loadPreview(role);
+            }}
+          >
+            <label htmlFor="bulk-list" className="block text-sm font-medium">Users to delete</label>
+            <textarea
+              id="bulk-list"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              rows={8}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "bulk-list-error" : undefined}
+              className="mt-1 block w-full rounded-md border border-neutral-300 bg-white px-3 py-2 font-mono text-sm aria-invalid:border-red-600 dark:border-neutral-700 dark:bg-neutral-900"
+            />
+            {error ? <p id="bulk-list-error" role="alert" className="mt-1 text-sm text-red-700 dark:text-red-300">{error}</p> : null}
+            <div className="mt-4 flex justify-end gap-2">
+              <Dialog.Close className={button}>Cancel</Dialog.Close>
+              <button type="submit" className={primary(false)} disabled={loading}>{loading ? "Checking…" : "Preview"}</button>
             </div>
-          </Dialog.Description>
+          </form>
+        ) : null}
 
-          {step === "input" ? (
-            <form
-              className="mt-4"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (!text.trim()) return setError("Paste at least one id or email address.");
-                void loadPreview(role);
+        {op === "role" && step === "preview" ? (
+          <div className="mt-4">
+            <label htmlFor="bulk-role" className="block text-sm font-medium">New role</label>
+            <select
+              id="bulk-role"
+              value={role}
+              onChange={(e) => {
+                const next = e.target.value as Role;
+                setRole(next);
+                void loadPreview(next);
               }}
+              className="mt-1 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900"
             >
-              <label htmlFor="bulk-list" className="block text-sm font-medium">Users to delete</label>
-              <textarea
-                id="bulk-list"
-                value={text}
-                onChange={(e) => setText(e.target.value)}
-                rows={8}
-                aria-invalid={error ? true : undefined}
-                aria-describedby={error ? "bulk-list-error" : undefined}
-                className="mt-1 block w-full rounded-md border border-neutral-300 bg-white px-3 py-2 font-mono text-sm aria-invalid:border-red-600 dark:border-neutral-700 dark:bg-neutral-900"
-              />
-              {error ? <p id="bulk-list-error" role="alert" className="mt-1 text-sm text-red-700 dark:text-red-300">{error}</p> : null}
-              <div className="mt-4 flex justify-end gap-2">
-                <Dialog.Close className={button}>Cancel</Dialog.Close>
-                <button type="submit" className={primary(false)} disabled={loading}>{loading ? "Checking…" : "Preview"}</button>
-              </div>
-            </form>
-          ) : null}
+              {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+            </select>
+          </div>
+        ) : null}
 
-          {op === "role" && step === "preview" ? (
-            <div className="mt-4">
-              <label htmlFor="bulk-role" className="block text-sm font-medium">New role</label>
-              <select
-                id="bulk-role"
-                value={role}
-                onChange={(e) => {
-                  const next = e.target.value as Role;
-                  setRole(next);
-                  void loadPreview(next);
-                }}
-                className="mt-1 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900"
-              >
-                {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
-              </select>
-            </div>
-          ) : null}
-
-          {step === "preview" ? (
-            <>
-              {error ? <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">{error}</p> : null}
-              {loading && !preview ? <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400">Loading the preview…</p> : null}
-              {preview ? <ResultsTable label="Preview" rows={preview} op={op} mode="preview" role={role} /> : null}
-              <div className="mt-4 flex flex-wrap justify-end gap-2">
-                {source.kind === "list" ? (
-                  <button type="button" className={button} onClick={() => { setStep("input"); setPreview(null); }}>Edit list</button>
-                ) : null}
-                <Dialog.Close className={button}>Cancel</Dialog.Close>
-                <button type="button" className={primary(op === "delete")} disabled={loading || !preview || willDo === 0} onClick={confirm}>
-                  {preview && willDo === 0 ? "Nothing to do" : actionTitle(op, willDo)}
-                </button>
-              </div>
-            </>
-          ) : null}
-
-          {step === "running" || step === "done" ? (
-            <>
-              {progress && step === "running" ? (
-                <div className="mt-4">
-                  <label htmlFor="bulk-progress" className="text-sm">
-                    {VERBS[op]}… {progress.done.toLocaleString("en-US")} of {progress.total.toLocaleString("en-US")}
-                  </label>
-                  <progress id="bulk-progress" value={progress.done} max={progress.total} className="mt-1 block w-full" />
-                </div>
+        {step === "preview" ? (
+          <>
+            {error ? <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-300">{error}</p> : null}
+            {loading && !preview ? <p className="mt-3 text-sm text-neutral-600 dark:text-neutral-400">Loading the preview…</p> : null}
+            {preview ? <ResultsTable label="Preview" rows={preview} op={op} mode="preview" role={role} /> : null}
+            <div className="mt-4 flex flex-wrap justify-end gap-2">
+              {source.kind === "list" ? (
+                <button type="button" className={button} onClick={() => { setStep("input"); setPreview(null); }}>Edit list</button>
               ) : null}
-              <ResultsTable label="Results" rows={results} op={op} mode="results" role={role} />
-              <div className="mt-4 flex flex-wrap justify-end gap-2">
-                {step === "done" && failedCount > 0 ? (
-                  <button type="button" className={button} onClick={retryFailed}>Retry failed ({failedCount})</button>
-                ) : null}
-                <button type="button" className={button} disabled={running} onClick={download}>Download CSV</button>
-                <Dialog.Close className={button} disabled={running}>Close</Dialog.Close>
+              <Dialog.Close className={button}>Cancel</Dialog.Close>
+              <button type="button" className={primary(op === "delete")} disabled={loading || !preview || willDo === 0} onClick={confirm}>
+                {preview && willDo === 0 ? "Nothing to do" : actionTitle(op, willDo)}
+              </button>
+            </div>
+          </>
+        ) : null}
+
+        {step === "running" || step === "done" ? (
+          <>
+            {progress && step === "running" ? (
+              <div className="mt-4">
+                <label htmlFor="bulk-progress" className="text-sm">
+                  {VERBS[op]}… {progress.done.toLocaleString("en-US")} of {progress.total.toLocaleString("en-US")}
+                </label>
+                <progress id="bulk-progress" value={progress.done} max={progress.total} className="mt-1 block w-full" />
               </div>
-            </>
-          ) : null}
-          <p role="status" aria-live="polite" className="mt-3 text-sm font-medium">{announcement}</p>
-        </Dialog.Content>
-      </Dialog.Portal>
+            ) : null}
+            <ResultsTable label="Results" rows={results} op={op} mode="results" role={role} />
+            <div className="mt-4 flex flex-wrap justify-end gap-2">
+              {step === "done" && failedCount > 0 ? (
+                <button type="button" className={button} onClick={retryFailed}>Retry failed ({failedCount})</button>
+              ) : null}
+              <button type="button" className={button} disabled={running} onClick={download}>Download CSV</button>
+              <Dialog.Close className={button} disabled={running}>Close</Dialog.Close>
+            </div>
+          </>
+        ) : null}
+        <p role="status" aria-live="polite" className="mt-3 text-sm font-medium">{announcement}</p>
+      </DialogPanel>
     </Dialog.Root>
   );
 }

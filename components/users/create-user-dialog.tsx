@@ -9,6 +9,7 @@ import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { Field, FormError } from "@/components/forms/field";
 import { PasswordRules } from "@/components/forms/password-rules";
+import { DialogPanel } from "@/components/ui/dialog-panel";
 import { useToast } from "@/components/ui/toaster";
 import { GRANTABLE_ROLES } from "@/lib/users/policy";
 import { PROFILE_FIELDS, type ProfileField, type Role } from "@/lib/validation/enums";
@@ -82,70 +83,66 @@ export function CreateUserDialog({ viewerRole, defaultOpen = false }: { viewerRo
       }}
     >
       <Dialog.Trigger className={button}>Create user</Dialog.Trigger>
-      <Dialog.Portal>
-        <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[90vh] w-[40rem] max-w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg bg-white p-6 shadow-xl dark:bg-neutral-900">
-          <Dialog.Title className="text-lg font-semibold">Create user</Dialog.Title>
-          <Dialog.Description className="mt-1 text-sm text-neutral-700 dark:text-neutral-300">
-            The account is active at once with the password you set here. To let people choose their own, invite them.
-          </Dialog.Description>
-          <form onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
-            <div className="grid gap-4 sm:grid-cols-2">
-              <Field id="create-name" label="Name" autoComplete="off" error={errors.name?.message} {...register("name")} />
-              <Field id="create-email" label="Email" type="email" autoComplete="off" required error={errors.email?.message} {...register("email")} />
-              <Field id="create-login" label="Login (optional)" autoComplete="off" error={errors.login?.message} {...register("login")} />
-              <div>
-                <label htmlFor="create-role" className="block text-sm font-medium">Role</label>
-                <select
-                  id="create-role"
-                  aria-invalid={errors.role ? true : undefined}
-                  aria-describedby={errors.role ? "create-role-error" : undefined}
-                  className="mt-1 block w-full rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm dark:border-neutral-700 dark:bg-neutral-950"
-                  {...register("role")}
-                >
-                  {roles.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
-                </select>
-                {errors.role ? <p id="create-role-error" className="mt-1 text-sm text-red-700 dark:text-red-300">{errors.role.message}</p> : null}
-              </div>
+      <DialogPanel
+        title="Create user"
+        description="The account is active at once with the password you set here. To let people choose their own, invite them."
+      >
+        <form onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field id="create-name" label="Name" autoComplete="off" error={errors.name?.message} {...register("name")} />
+            <Field id="create-email" label="Email" type="email" autoComplete="off" required error={errors.email?.message} {...register("email")} />
+            <Field id="create-login" label="Login (optional)" autoComplete="off" error={errors.login?.message} {...register("login")} />
+            <div>
+              <label htmlFor="create-role" className="block text-sm font-medium">Role</label>
+              <select
+                id="create-role"
+                aria-invalid={errors.role ? true : undefined}
+                aria-describedby={errors.role ? "create-role-error" : undefined}
+                className="mt-1 block w-full rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm dark:border-neutral-700 dark:bg-neutral-950"
+                {...register("role")}
+              >
+                {roles.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
+              </select>
+              {errors.role ? <p id="create-role-error" className="mt-1 text-sm text-red-700 dark:text-red-300">{errors.role.message}</p> : null}
             </div>
-            <div className="grid gap-4 sm:grid-cols-2">
-              <div>
-                <Field id="create-password" label="Password" type="password" autoComplete="new-password" required
-                  aria-describedby={`create-password-rules${errors.password ? " create-password-error" : ""}`}
-                  error={errors.password?.message} {...register("password")} />
-                <PasswordRules id="create-password-rules" password={password} email={email} />
-              </div>
-              <Field id="create-password-confirmation" label="Confirm password" type="password" autoComplete="new-password" required
-                error={errors.passwordConfirmation?.message} {...register("passwordConfirmation")} />
+          </div>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <div>
+              <Field id="create-password" label="Password" type="password" autoComplete="new-password" required
+                aria-describedby={`create-password-rules${errors.password ? " create-password-error" : ""}`}
+                error={errors.password?.message} {...register("password")} />
+              <PasswordRules id="create-password-rules" password={password} email={email} />
             </div>
-            <div className="space-y-2">
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" {...register("mustChangePassword")} />
-                Must change this password at first sign-in
-              </label>
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" {...register("isDeveloper")} />
-                Developer
-              </label>
+            <Field id="create-password-confirmation" label="Confirm password" type="password" autoComplete="new-password" required
+              error={errors.passwordConfirmation?.message} {...register("passwordConfirmation")} />
+          </div>
+          <div className="space-y-2">
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" {...register("mustChangePassword")} />
+              Must change this password at first sign-in
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" {...register("isDeveloper")} />
+              Developer
+            </label>
+          </div>
+          <details className="rounded-md border border-neutral-200 px-3 py-2 dark:border-neutral-800">
+            <summary className="cursor-pointer text-sm font-medium">More profile fields (optional)</summary>
+            <div className="mt-3 grid gap-3 pb-2 sm:grid-cols-2">
+              {MORE_FIELDS.map((f) => (
+                <Field key={f} id={`create-${f}`} label={PROFILE_LABELS[f]} autoComplete="off" error={errors[f]?.message} {...register(f)} />
+              ))}
             </div>
-            <details className="rounded-md border border-neutral-200 px-3 py-2 dark:border-neutral-800">
-              <summary className="cursor-pointer text-sm font-medium">More profile fields (optional)</summary>
-              <div className="mt-3 grid gap-3 pb-2 sm:grid-cols-2">
-                {MORE_FIELDS.map((f) => (
-                  <Field key={f} id={`create-${f}`} label={PROFILE_LABELS[f]} autoComplete="off" error={errors[f]?.message} {...register(f)} />
-                ))}
-              </div>
-            </details>
-            <FormError message={formError} />
-            <div className="flex justify-end gap-2">
-              <Dialog.Close className={button}>Cancel</Dialog.Close>
-              <button type="submit" className={primary} disabled={formState.isSubmitting}>
-                {formState.isSubmitting ? "Creating…" : "Create user"}
-              </button>
-            </div>
-          </form>
-        </Dialog.Content>
-      </Dialog.Portal>
+          </details>
+          <FormError message={formError} />
+          <div className="flex justify-end gap-2">
+            <Dialog.Close className={button}>Cancel</Dialog.Close>
+            <button type="submit" className={primary} disabled={formState.isSubmitting}>
+              {formState.isSubmitting ? "Creating…" : "Create user"}
+            </button>
+          </div>
+        </form>
+      </DialogPanel>
     </Dialog.Root>
   );
 }
