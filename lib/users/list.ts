@@ -3,7 +3,7 @@ import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from 
 import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { apiKeys, invitations, users, type UserRow } from "../db/schema";
-import { USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
+import { USER_SORT_FIELDS, USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
 import { emailKey, listUsersQuerySchema, type InvitationFilter } from "../validation/users";
 import { parseInput, notFound } from "./errors";
 import { badKeyIsInvalidCursor, decodeCursor, encodeCursor, invalidCursor, pageWindow, type CursorDir } from "./keyset";
@@ -23,12 +23,16 @@ import type { ListUsersResult, Principal, UserDetailDTO } from "./types";
 export const TOTAL_EXACT_LIMIT = 1000;
 
 // The sort key of each order, written exactly as its index is (see lib/db/schema.ts).
-const SORT_KEYS: Record<UserSortField, SQL> = {
-  name: sql`lower(${users.name}) collate "C"`,
-  email: sql`${users.emailKey} collate "C"`,
-  created: sql`${users.createdAt}`,
-  last_login: sql`coalesce(${users.lastLoginAt}, '-infinity'::timestamptz)`,
-};
+/** The columns a sort key is made of, of the users table or of a search's matches. */
+type SortColumns = { name: unknown; emailKey: unknown; createdAt: unknown; lastLoginAt: unknown };
+const sortKeyOf = (field: UserSortField, t: SortColumns): SQL =>
+  ({
+    name: sql`lower(${t.name}) collate "C"`,
+    email: sql`${t.emailKey} collate "C"`,
+    created: sql`${t.createdAt}`,
+    last_login: sql`coalesce(${t.lastLoginAt}, '-infinity'::timestamptz)`,
+  })[field];
+const SORT_KEYS = Object.fromEntries(USER_SORT_FIELDS.map((f) => [f, sortKeyOf(f, users)])) as Record<UserSortField, SQL>;
 // (The leading space matters: the cast follows a bind parameter, and `$2collate` is a syntax error.)
 const SORT_CAST: Record<UserSortField, SQL> = {
   name: sql` collate "C"`,
@@ -269,42 +273,43 @@ export interface KeysetRow {
 async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptions): Promise<KeysetRow[]> {
   const field = sort.replace(/^-/, "") as UserSortField;
   const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
-  const key = SORT_KEYS[field];
+  const dir = readDesc ? sql`desc` : sql`asc`;
   // Matches first: the filter in a common table expression that the planner keeps apart
   // (`offset 0`: not pulled up into the outer query, no outer condition or order pushed into
   // it), so it is planned alone, as the trigram bitmap scan, and the keyset condition and the
-  // order apply to its rows (a top-N sort). It is named "users" on purpose: in the outer query
-  // `"users"` is then these rows (a WITH name hides the table of that name; inside its own
-  // definition it does not), so the same columns, sort keys and conditions apply unchanged.
+  // order apply to its rows (a top-N sort). It carries only what a sort key is made of, not
+  // whole rows: 20,000 matches of `grace` at 1M users sorted in ~105 ms, against ~190 ms whole.
   // (`offset(0)` would be dropped by Drizzle as "no offset", hence the SQL literal.)
   const matches = opts.matchesFirst
-    ? db.$with("users").as(db.select().from(users).where(where).offset(sql`0` as never))
+    ? db.$with("matches").as(
+        db
+          .select({ id: users.id, name: users.name, emailKey: users.emailKey, createdAt: users.createdAt, lastLoginAt: users.lastLoginAt })
+          .from(users)
+          .where(where)
+          .offset(sql`0` as never),
+      )
     : null;
+  const from = matches ?? users;
+  const key = sortKeyOf(field, from);
   const conditions = matches ? [] : [where];
   if (opts.after) {
     const [k, id] = opts.after;
     const cmp = readDesc ? sql`<` : sql`>`;
-    conditions.push(sql`(${key}, ${users.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
+    conditions.push(sql`(${key}, ${from.id}) ${cmp} (${k}${SORT_CAST[field]}, ${id}::uuid)`);
   }
-  const dir = readDesc ? sql`desc` : sql`asc`;
-  // The page is chosen first and turned into JSON after: a sort's input would otherwise carry
-  // row_to_json of every row it sorts (all of a term's matches: 20,000 for `grace` at 1M users,
-  // 231 ms against 71 on Postgres), as Postgres computes a select list before Sort and Limit.
-  const page = db
-    .select({
-      row: sql<string>`${users}`.as("row"),
-      sortKey: sql<string>`(${key})::text`.as("sort_key"),
-      key: sql`${key}`.as("key"),
-      id: sql<string>`${users.id}`.as("id"),
-    })
-    .from(users)
+  // The page's ids and keys first, then their rows as JSON: a select list is computed before a
+  // Sort and its Limit, so JSON (or whole rows) there would be built for every row sorted.
+  const page = (matches ? db.with(matches) : db)
+    .select({ id: sql<string>`${from.id}`.as("page_id"), key: sql`${key}`.as("page_key"), sortKey: sql<string>`(${key})::text`.as("sort_key") })
+    .from(from)
     .where(and(...conditions))
-    .orderBy(sql`${key} ${dir}`, sql`${users.id} ${dir}`)
+    .orderBy(sql`${key} ${dir}`, sql`${from.id} ${dir}`)
     .limit(opts.limit)
     .as("page");
-  const rows = await (matches ? db.with(matches) : db)
-    .select({ user: sql<string>`row_to_json(${page.row})::text`, sortKey: page.sortKey })
+  const rows = await db
+    .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: page.sortKey })
     .from(page)
+    .innerJoin(users, sql`${users.id} = ${page.id}`)
     .orderBy(sql`${page.key} ${dir}`, sql`${page.id} ${dir}`);
   return rows.map((r) => ({ user: userFromJson(r.user), sortKey: r.sortKey }));
 }
