@@ -150,6 +150,29 @@ test("the error state says what happened, and 'Try again' loads the users again"
   expect(searches).toBe(2); // the cut-off request, then the retry's own request to the server
 });
 
+test("a failed search's error goes once its rows arrive: another page size, then back", async ({ page }) => {
+  await page.goto("/users");
+  await expect(rows(page)).toHaveCount(50);
+  let searches = 0;
+  await page.route(
+    (url) => url.pathname === "/users/rows" && url.searchParams.get("q") === "lovelace",
+    (route) => (searches++ === 0 ? route.abort("connectionreset") : route.continue()),
+  );
+  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
+  const alert = page.getByRole("alert").filter({ hasText: "The users could not be loaded." });
+  await expect(alert).toBeVisible();
+  await page.getByLabel("Rows per page").selectOption("10"); // another view: its rows load
+  await expect(alert).toHaveCount(0);
+  await expect(page).toHaveURL(/limit=10/);
+  await expect(rows(page).first()).toBeVisible();
+  await page.goBack(); // the failed view again: read afresh, not its old failure
+  await expect(page).not.toHaveURL(/limit=10/);
+  await expect(alert).toHaveCount(0);
+  await expect(rows(page).first()).toBeVisible();
+  for (const e of await shownEmails(page)) expect(e).toContain("lovelace");
+  expect(searches).toBe(3); // the cut-off request, the 10-row page's, and the one after Back
+});
+
 test("the column chooser hides and shows columns", async ({ page }) => {
   await page.goto("/users");
   await page.getByRole("button", { name: "Columns" }).click();

@@ -13,6 +13,8 @@ interface Request {
   key: string;
   controller: AbortController;
   promise: Promise<ListUsersResult>;
+  /** Taken by the effect that shows its outcome: from then on the key is read afresh. */
+  taken: boolean;
 }
 
 /** Signed out meanwhile (the session ended or expired): the page itself sends to sign-in. */
@@ -38,7 +40,7 @@ function requestRows(key: string): Request {
   });
   // Whoever awaits it handles a failure; an abandoned request must not be an unhandled rejection.
   promise.catch(() => {});
-  return { key, controller, promise };
+  return { key, controller, promise, taken: false };
 }
 
 /**
@@ -60,12 +62,18 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
     setLastFromServer(fromServer);
     setShown({ result: fromServer, key: serverKey });
   }
-  const failed = failure?.key === key ? failure.message : null;
+  // A failure stands only until rows for its key are shown (a later fetch, or the server's).
+  const failed = failure?.key === key && shown.key !== key ? failure.message : null;
 
-  /** The request for `k`: the one in flight if it is for `k`, else a new one (the old one aborted). */
+  /**
+   * The request for `k`: the one started for `k` (by a prefetch) if no effect has taken it yet
+   * and it was not aborted, else a new one (the old one aborted). A key read again later (Back,
+   * or after a server render showed other rows) is read afresh, never replayed.
+   */
   const request = (k: string) => {
-    if (inflight.current?.key === k) return inflight.current;
-    inflight.current?.controller.abort();
+    const current = inflight.current;
+    if (current?.key === k && !current.taken && !current.controller.signal.aborted) return current;
+    current?.controller.abort();
     inflight.current = requestRows(k);
     return inflight.current;
   };
@@ -73,13 +81,19 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
   useEffect(() => {
     if (shown.key === key) return;
     const r = request(key);
+    r.taken = true;
     let current = true;
     r.promise.then(
       (result) => {
-        if (current) setShown({ result, key });
+        if (!current) return;
+        setShown({ result, key });
+        setFailure((f) => (f?.key === key ? null : f));
       },
       (err: unknown) => {
-        if (!current || r.controller.signal.aborted || err === SIGNED_OUT) return;
+        if (!current || err === SIGNED_OUT) return;
+        // Aborted while its key is still the URL's (a prefetch for a key the URL did not take):
+        // ask again.
+        if (r.controller.signal.aborted) return setAttempt((n) => n + 1);
         // fetch itself fails (a TypeError) when the connection does: say that, not the browser's words.
         const message = err instanceof TypeError ? "The connection to the server failed." : err instanceof Error ? err.message : String(err);
         setFailure({ key, message });

@@ -229,9 +229,14 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   const { result } = rows;
   const pending = rows.loading;
 
-  // The rows request starts here, with the URL change, not after React has rendered it.
+  // The rows request starts here, with the URL change, not after React has rendered it. The
+  // search's debounce calls this from an earlier render: the latest parameters come from a ref.
+  const latestParams = useRef(params);
+  useEffect(() => {
+    latestParams.current = params;
+  });
   const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") => {
-    rows.prefetch(usersListKey({ ...params, cursor: null, ...patch }));
+    rows.prefetch(usersListKey({ ...latestParams.current, cursor: null, ...patch }));
     void setParams({ cursor: null, ...patch }, { history });
   };
   const [search, setSearch] = useState(params.q);
