@@ -48,7 +48,8 @@ export function createSearchIndexMerger(db: Db): SearchIndexMerger {
       try {
         await mergePendingSearchEntries(db);
       } catch (err) {
-        const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+        const e = err as { code?: string; cause?: { code?: string } } | null | undefined;
+        const code = e?.code ?? e?.cause?.code;
         if (code === "42501") {
           disabled = true;
           console.warn("[roster] this database user may not merge the search indexes' pending entries (not their owner); autovacuum will");
@@ -66,6 +67,8 @@ export function createSearchIndexMerger(db: Db): SearchIndexMerger {
     }
     running = pass().finally(() => {
       running = null;
+      // A kick between the last pass's check and here would be lost: run once more for it.
+      if (again) kick();
     });
   };
   return {
