@@ -4,7 +4,8 @@
 // forged token, and a deactivated person's or ended session's token, are UNAUTHENTICATED.
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { UserRow } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
+import { users, type UserRow } from "@/lib/db/schema";
 import { createWorld, type World } from "@/lib/testing/fixtures";
 import { routesFromGlob, startRouteServer, type RouteServer } from "@/lib/testing/route-server";
 import { streamBytes, utf8 } from "@/lib/testing/csv";
@@ -385,6 +386,15 @@ describe("the API's door for actor tokens", () => {
     // The member's own, correctly signed token claiming admin: the core reads role "member".
     const claimsAdmin = viaToken((p) => signActorToken({ ...p, role: "admin" }));
     await expect(claimsAdmin.list(w.as(w.u.member), {})).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+
+  it("a person with a temporary password: FORBIDDEN through the API too, until they change it (SECURITY 12)", async () => {
+    const t = await w.addUser(w.orgA, `${unique("temp")}@a.test`, "admin");
+    await w.database.db.update(users).set({ mustChangePassword: true }).where(eq(users.id, t.id));
+    const p = w.as((await w.reload(t.id))!);
+    await expect(apis.http.list(p, {})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(apis.http.update(p, w.u.member.id, { company: "Not while temporary" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await w.reload(w.u.member.id))!.company).not.toBe("Not while temporary");
   });
 
   it("the acting person's ip and user agent reach the audit log", async () => {

@@ -68,7 +68,14 @@ export async function resolveActor(
   tx: Executor,
   principal: Principal,
   now: Date,
-  opts: { reuseVerified?: boolean } = {},
+  opts: {
+    reuseVerified?: boolean;
+    /**
+     * A session whose password is temporary (set by an admin) may do nothing but change it
+     * (SECURITY.md 12); this call is that change, or only asks whether the caller is signed in.
+     */
+    temporaryPasswordAllowed?: boolean;
+  } = {},
 ): Promise<Actor> {
   const verified = opts.reuseVerified ? verifiedActors.get(principal) : undefined;
   const age = verified ? now.getTime() - verified.at : -1;
@@ -106,12 +113,16 @@ export async function resolveActor(
       email: users.email,
       name: users.name,
       sessionVersion: users.sessionVersion,
+      mustChangePassword: users.mustChangePassword,
     })
     .from(users)
     .where(and(eq(users.id, principal.userId), eq(users.orgId, principal.orgId)));
   if (!me || me.status !== "active") throw unauthenticated("Your access has ended; sign in again");
   if (principal.kind === "session" && principal.sessionVersion !== me.sessionVersion) {
     throw unauthenticated("Your session has ended; sign in again");
+  }
+  if (principal.kind === "session" && me.mustChangePassword && !opts.temporaryPasswordAllowed) {
+    throw forbidden("Your password is temporary: change it before doing anything else");
   }
   return { ...principal, role: me.role, email: me.email, name: me.name };
 }
@@ -178,13 +189,14 @@ export async function mutate<T>(
   action: string,
   target: { id?: string | null; email?: string | null; input?: string } | null,
   body: (tx: Executor, actor: Actor, now: Date) => Promise<T>,
+  opts: { temporaryPasswordAllowed?: boolean } = {},
 ): Promise<T> {
   const now = deps.now();
   generation++;
   try {
     return await deps.db.transaction(async (tx) => {
       await lockOrg(tx, principal.orgId);
-      const actor = await resolveActor(tx, principal, now);
+      const actor = await resolveActor(tx, principal, now, opts);
       return body(tx, actor, now);
     });
   } catch (err) {
@@ -240,7 +252,11 @@ export async function read<T>(
   body: (db: Executor, actor: Actor) => Promise<T>,
   refusalAction: string = permission,
 ): Promise<T> {
-  const actor = await resolveActor(deps.db, principal, deps.now(), { reuseVerified: true });
+  const actor = await resolveActor(deps.db, principal, deps.now(), { reuseVerified: true }).catch(async (err: unknown) => {
+    // Refused as a whole (a temporary password): audited like a denial. Not signed in: not.
+    if (err instanceof RosterError && err.code === "FORBIDDEN") await auditRefusal(deps, principal, refusalAction, null, err);
+    throw err;
+  });
   const reason = denial(actor, permission);
   if (reason) {
     const err = forbidden(reason);
@@ -337,7 +353,8 @@ export async function auditRejectedInput(
   ref: unknown,
 ): Promise<void> {
   if (err.audited || err.code !== "VALIDATION") return;
-  await resolveActor(deps.db, principal, deps.now());
+  // Only whether the caller is signed in: a temporary password's own change may be refused input.
+  await resolveActor(deps.db, principal, deps.now(), { temporaryPasswordAllowed: true });
   const input = typeof ref === "string" ? ref : undefined;
   await auditRefusal(deps, principal, action, { id: input, input: input ?? JSON.stringify(err.fields ?? {}) }, err);
 }

@@ -385,7 +385,7 @@ export async function changeOwnPassword(deps: CoreDeps, principal: Principal, in
       .returning();
     await audit(tx, actor, { action: "user.password_changed", target: row! }, now);
     return dto(tx, row!, now);
-  });
+  }, { temporaryPasswordAllowed: true });
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -561,6 +561,38 @@ describe("passwords set, reset and changed", () => {
     expect((await w.reload(me.id))!.mustChangePassword).toBe(false);
   });
 
+  it("SECURITY 12: with a temporary password a session can do nothing but change it (reads and writes FORBIDDEN, audited); an API key is not held back", async () => {
+    const me = await fresh("admin");
+    const { temporaryPassword } = await w.core.resetPassword(w.as(w.u.admin), me.id, { mode: "temporary_password" });
+    const p = w.as((await w.reload(me.id))!);
+    // Automation keeps working: an API key is its own credential, not the password.
+    const key = await apiKeyPrincipal(w, (await w.reload(me.id))!, ["users:read"]);
+    expect((await w.core.list(key, {})).data.length).toBeGreaterThan(0);
+    const mark = await auditMark(w);
+    for (const call of [
+      () => w.core.list(p, {}),
+      () => w.core.get(p, w.u.member.id),
+      () => w.core.stats(p),
+      () => w.core.update(p, w.u.member.id, { name: "Not while temporary" }),
+      () => w.core.invite(p, { emails: [uniqueEmail("tmp")] }),
+      () => w.core.bulkDeactivate(p, { ids: [w.u.member.id] }),
+      () => w.core.createApiKey(p, { name: "k", scopes: ["users:read"] }),
+    ]) {
+      const err = await expectCode(call(), "FORBIDDEN");
+      expect(err.message).toMatch(/temporary/);
+    }
+    expect((await w.reload(w.u.member.id))!.name).toBe(w.u.member.name);
+    const refusals = await mark.since();
+    expect(refusals).toHaveLength(7);
+    expect(refusals.every((e) => e.outcome === "refused" && e.actorId === me.id && /temporary/.test(JSON.stringify(e.changes)))).toBe(true);
+
+    // A refused new password still says why (not "change it first").
+    await expectCode(w.core.changeOwnPassword(p, { currentPassword: temporaryPassword, password: "short", passwordConfirmation: "short" }), "VALIDATION");
+    await w.core.changeOwnPassword(p, { currentPassword: temporaryPassword, password: strong, passwordConfirmation: strong });
+    const after = w.as((await w.reload(me.id))!);
+    expect((await w.core.list(after, {})).data.length).toBeGreaterThan(0);
+  });
+
   it("changeOwnPassword: a wrong current password, or the same password again, is VALIDATION", async () => {
     const me = await fresh("manager");
     const wrong = await refused(

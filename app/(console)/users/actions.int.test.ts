@@ -107,6 +107,21 @@ describe("crafted calls at the door", () => {
     expect(await row(target.id)).toEqual(before);
   });
 
+  it("a session with a temporary password: every action FORBIDDEN, nothing changed (SECURITY 12)", async () => {
+    const [admin] = await w.database.db
+      .insert(users)
+      .values({ orgId: w.orgA, email: "temp-admin@a.test", emailKey: "temp-admin@a.test", name: "Temp", role: "admin", status: "active", mustChangePassword: true })
+      .returning();
+    state.principal = w.as(admin!);
+    const target = await w.addUser(w.orgA, "temp-target@a.test");
+    for (const c of cases) {
+      const r = await c.call(c.target === "invited" ? w.u.invited.id : target.id);
+      expect(r.ok, c.name).toBe(false);
+      expect(r.error?.code, c.name).toBe("FORBIDDEN");
+    }
+    expect(await row(target.id)).toEqual(target);
+  });
+
   it("errors carry a request id and never a stack or a database message", async () => {
     as("admin");
     const result = await actions.changeRoleAction(w.u.admin.id, { role: "member" });
