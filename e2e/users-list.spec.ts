@@ -126,18 +126,26 @@ test("an empty result says why, and clears the filters on request", async ({ pag
   await expect(rows(page).first()).toBeVisible();
 });
 
-test("the error state says what happened, and 'Try again' loads the users again", async ({ page }) => {
+/**
+ * Searches `term` on /users with its first rows request (/users/rows) cut off, as a dropped
+ * connection would; answers the error state's alert and how many rows requests the term made.
+ */
+async function searchThatFailsOnce(page: Page, term: string) {
   await page.goto("/users");
   await expect(rows(page)).toHaveCount(50);
-  // The search's rows request (/users/rows) is cut off once, as a dropped connection would.
   let searches = 0;
   await page.route(
-    (url) => url.pathname === "/users/rows" && url.searchParams.get("q") === "lovelace",
+    (url) => url.pathname === "/users/rows" && url.searchParams.get("q") === term,
     (route) => (searches++ === 0 ? route.abort("connectionreset") : route.continue()),
   );
-  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
+  await page.getByRole("searchbox", { name: "Search users" }).fill(term);
   const alert = page.getByRole("alert").filter({ hasText: "The users could not be loaded." });
   await expect(alert).toBeVisible();
+  return { alert, searches: () => searches };
+}
+
+test("the error state says what happened, and 'Try again' loads the users again", async ({ page }) => {
+  const { alert, searches } = await searchThatFailsOnce(page, "lovelace");
   await expect(alert).toContainText("The connection to the server failed. Nothing was changed.");
   await expect(usersTable(page)).toHaveCount(0);
 
@@ -147,20 +155,11 @@ test("the error state says what happened, and 'Try again' loads the users again"
   const found = await shownEmails(page);
   expect(found.length).toBeGreaterThan(0);
   for (const e of found) expect(e).toContain("lovelace");
-  expect(searches).toBe(2); // the cut-off request, then the retry's own request to the server
+  expect(searches()).toBe(2); // the cut-off request, then the retry's own request to the server
 });
 
 test("a failed search's error goes once its rows arrive: another page size, then back", async ({ page }) => {
-  await page.goto("/users");
-  await expect(rows(page)).toHaveCount(50);
-  let searches = 0;
-  await page.route(
-    (url) => url.pathname === "/users/rows" && url.searchParams.get("q") === "lovelace",
-    (route) => (searches++ === 0 ? route.abort("connectionreset") : route.continue()),
-  );
-  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
-  const alert = page.getByRole("alert").filter({ hasText: "The users could not be loaded." });
-  await expect(alert).toBeVisible();
+  const { alert, searches } = await searchThatFailsOnce(page, "lovelace");
   await page.getByLabel("Rows per page").selectOption("10"); // another view: its rows load
   await expect(alert).toHaveCount(0);
   await expect(page).toHaveURL(/limit=10/);
@@ -170,7 +169,7 @@ test("a failed search's error goes once its rows arrive: another page size, then
   await expect(alert).toHaveCount(0);
   await expect(rows(page).first()).toBeVisible();
   for (const e of await shownEmails(page)) expect(e).toContain("lovelace");
-  expect(searches).toBe(3); // the cut-off request, the 10-row page's, and the one after Back
+  expect(searches()).toBe(3); // the cut-off request, the 10-row page's, and the one after Back
 });
 
 test("the column chooser hides and shows columns", async ({ page }) => {
