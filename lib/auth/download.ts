@@ -13,18 +13,31 @@ interface DownloadFile {
 }
 
 /**
- * The console's download doors (users and audit exports): resolve the signed-in caller, hand the
- * query string (its `format` apart) to `run`, which calls the user API (whose core authorizes,
- * audits and streams), and answer the file or the one error body. Nothing else.
+ * A console route (not a page): resolve the signed-in caller (none: 401, and `run` never
+ * runs), answer what `run` answers for them, or the one error body, never cached.
  */
-export async function consoleDownload(
-  request: Request,
-  run: (principal: Principal, query: Record<string, unknown>, format: unknown) => Promise<DownloadFile>,
-): Promise<Response> {
+export async function consoleRoute(run: (principal: Principal) => Promise<Response>): Promise<Response> {
   const requestId = randomUUID();
   try {
     const principal = await currentPrincipal();
     if (!principal) throw unauthenticated();
+    return await run(principal);
+  } catch (err) {
+    const error = toErrorBody(err, requestId);
+    return Response.json({ error }, { status: ERROR_HTTP_STATUS[error.code], headers: { "cache-control": "no-store" } });
+  }
+}
+
+/**
+ * The console's download doors (users and audit exports): hand the query string (its `format`
+ * apart) to `run`, which calls the user API (whose core authorizes, audits and streams), and
+ * answer the file (consoleRoute resolves the caller and answers errors). Nothing else.
+ */
+export function consoleDownload(
+  request: Request,
+  run: (principal: Principal, query: Record<string, unknown>, format: unknown) => Promise<DownloadFile>,
+): Promise<Response> {
+  return consoleRoute(async (principal) => {
     const { format, ...query } = searchParamsInput(new URL(request.url).searchParams);
     const file = await run(principal, query, format);
     return new Response(file.body, {
@@ -34,8 +47,5 @@ export async function consoleDownload(
         "cache-control": "no-store",
       },
     });
-  } catch (err) {
-    const error = toErrorBody(err, requestId);
-    return Response.json({ error }, { status: ERROR_HTTP_STATUS[error.code], headers: { "cache-control": "no-store" } });
-  }
+  });
 }
