@@ -300,14 +300,14 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
   // The page's ids and keys first, then their rows as JSON: a select list is computed before a
   // Sort and its Limit, so JSON (or whole rows) there would be built for every row sorted.
   const page = (matches ? db.with(matches) : db)
-    .select({ id: sql<string>`${from.id}`.as("page_id"), key: sql`${key}`.as("page_key"), sortKey: sql<string>`(${key})::text`.as("sort_key") })
+    .select({ id: sql<string>`${from.id}`.as("page_id"), key: sql`${key}`.as("page_key") })
     .from(from)
     .where(and(...conditions))
     .orderBy(sql`${key} ${dir}`, sql`${from.id} ${dir}`)
     .limit(opts.limit)
     .as("page");
   const rows = await db
-    .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: page.sortKey })
+    .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: sql<string>`(${page.key})::text` })
     .from(page)
     .innerJoin(users, sql`${users.id} = ${page.id}`)
     .orderBy(sql`${page.key} ${dir}`, sql`${page.id} ${dir}`);
