@@ -19,9 +19,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
   const params = await loadUsersSearchParams(searchParams);
-  const result = await listUsersPage(principal, params);
-  const api = userApi();
-  const [stats, drawer] = await Promise.all([api.stats(principal), loadDrawer(principal, params.user)]);
+  const [result, stats, drawer] = await Promise.all([
+    listUsersPage(principal, params),
+    userApi().stats(principal),
+    loadDrawer(principal, params.user),
+  ]);
   return (
     <main>
       <div className="flex flex-wrap items-center justify-between gap-3">
