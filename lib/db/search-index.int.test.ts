@@ -45,26 +45,7 @@ describe("the trigram indexes' pending entries", () => {
   });
 });
 
-describe("the background merger", () => {
-  it("runs one merge at a time: kicks during a merge run it once more, not once each", async () => {
-    let calls = 0;
-    let release!: () => void;
-    const db = {
-      execute: vi.fn(async () => {
-        calls++;
-        if (calls === 1) await new Promise<void>((r) => (release = r));
-        return { rows: [{ pages: 0 }] };
-      }),
-    } as unknown as Db;
-    const merger = createSearchIndexMerger(db);
-    merger.kick();
-    merger.kick();
-    merger.kick();
-    release();
-    await merger.idle();
-    expect(calls).toBe(2);
-  });
-
+describe("the background merger (one merge at a time: lib/background.ts)", () => {
   it("a database user that does not own the indexes (42501): said once, then no more merges", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const denied = Object.assign(new Error("must be owner of index users_email_key_trgm"), { code: "42501" });
@@ -77,18 +58,5 @@ describe("the background merger", () => {
     expect(db.execute).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledTimes(1);
     warn.mockRestore();
-  });
-
-  it("another failure is logged and the next kick tries again", async () => {
-    const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    const db = { execute: vi.fn(async () => Promise.reject(new Error("connection reset"))) } as unknown as Db;
-    const merger = createSearchIndexMerger(db);
-    merger.kick();
-    await merger.idle();
-    merger.kick();
-    await merger.idle();
-    expect(db.execute).toHaveBeenCalledTimes(2);
-    expect(error).toHaveBeenCalledTimes(2);
-    error.mockRestore();
   });
 });

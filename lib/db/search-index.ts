@@ -1,5 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
+import { backgroundRunner, type BackgroundRunner } from "../background";
 import { queryRows, type Db } from "./client";
 
 /**
@@ -26,55 +27,24 @@ export async function mergePendingSearchEntries(db: Db): Promise<number> {
   return Number(row?.pages ?? 0);
 }
 
-export interface SearchIndexMerger {
-  /** A write committed: merge soon (one merge at a time; kicks during one run it once more). */
-  kick(): void;
-  /** Resolves when no merge is running or due (for benches and tests). */
-  idle(): Promise<void>;
-}
+export type SearchIndexMerger = Pick<BackgroundRunner, "kick" | "idle">;
 
 /**
- * Merges after writes, in the background. A failed merge is only logged: the entries stay
- * pending and the next merge, autovacuum or an inline merge takes them. A database user that
- * does not own the indexes may not merge them (42501): the merger then stops, said once.
+ * Merges after writes, in the background (one merge at a time; kicks during one run it once
+ * more). A failed merge is only logged: the entries stay pending and the next merge,
+ * autovacuum or an inline merge takes them. A database user that does not own the indexes may
+ * not merge them (42501): the merger then stops, said once.
  */
 export function createSearchIndexMerger(db: Db): SearchIndexMerger {
-  let running: Promise<void> | null = null;
-  let again = false;
-  let disabled = false;
-  const pass = async () => {
-    do {
-      again = false;
-      try {
-        await mergePendingSearchEntries(db);
-      } catch (err) {
-        const e = err as { code?: string; cause?: { code?: string } } | null | undefined;
-        const code = e?.code ?? e?.cause?.code;
-        if (code === "42501") {
-          disabled = true;
-          console.warn("[roster] this database user may not merge the search indexes' pending entries (not their owner); autovacuum will");
-          return;
-        }
-        console.error("[roster] merging the search indexes' pending entries failed:", err instanceof Error ? err.message : err);
-      }
-    } while (again);
-  };
-  const kick = () => {
-    if (disabled) return;
-    if (running) {
-      again = true;
-      return;
+  const runner: BackgroundRunner = backgroundRunner("merging the search indexes' pending entries", async () => {
+    try {
+      await mergePendingSearchEntries(db);
+    } catch (err) {
+      const e = err as { code?: string; cause?: { code?: string } } | null | undefined;
+      if ((e?.code ?? e?.cause?.code) !== "42501") throw err;
+      console.warn("[roster] this database user may not merge the search indexes' pending entries (not their owner); autovacuum will");
+      void runner.stop();
     }
-    running = pass().finally(() => {
-      running = null;
-      // A kick between the last pass's check and here would be lost: run once more for it.
-      if (again) kick();
-    });
-  };
-  return {
-    kick,
-    idle: async () => {
-      while (running) await running;
-    },
-  };
+  });
+  return { kick: runner.kick, idle: runner.idle };
 }

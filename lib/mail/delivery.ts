@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import { env, mailFrom, type Env } from "../config";
 import type { Database } from "../db/client";
 import { emailOutbox } from "../db/schema";
+import { backgroundRunner } from "../background";
 import { createMailSender } from "./sender";
 import { onMailQueued } from "./signal";
 
@@ -43,33 +44,19 @@ export async function startMailDelivery(database: Database, e: Env = env()): Pro
   const server = new URL(e.SMTP_URL);
   console.log(`[roster] mail: sending through ${server.protocol}//${server.host} as ${mailFrom(e)}`);
 
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const pass = async () => {
-    do {
-      again = false;
-      try {
-        const r = await sender.deliverDue();
-        if (r.sent + r.retried + r.failed > 0) {
-          console.log(`[roster] mail: ${r.sent} sent, ${r.retried} to retry, ${r.failed} given up`);
-        }
-      } catch (err) {
-        // The database may be away for a moment; the next pass tries again.
-        console.error("[roster] mail: delivery pass failed:", err instanceof Error ? err.message : err);
+  const runner = backgroundRunner("mail: delivery pass", async () => {
+    try {
+      const r = await sender.deliverDue();
+      if (r.sent + r.retried + r.failed > 0) {
+        console.log(`[roster] mail: ${r.sent} sent, ${r.retried} to retry, ${r.failed} given up`);
       }
-    } while (again && !stopped);
-  };
-  const kick = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
+    } catch (err) {
+      // The database may be away for a moment; the next pass tries again.
+      console.error("[roster] mail: delivery pass failed:", err instanceof Error ? err.message : err);
     }
-    running = pass().finally(() => {
-      running = null;
-    });
-  };
+  });
+  const { kick } = runner;
+  let stopped = false;
   const timer = setInterval(kick, POLL_MS);
   timer.unref();
   const unsubscribe = onMailQueued(kick);
@@ -80,7 +67,7 @@ export async function startMailDelivery(database: Database, e: Env = env()): Pro
     stopped = true;
     clearInterval(timer);
     unsubscribe();
-    await running;
+    await runner.stop();
     transport.close();
   };
   // On shutdown: no new pass starts; a message cut off mid-send is retried after its lease.
