@@ -22,6 +22,7 @@ import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button
 import { canManageInvitation } from "./invitation-access";
 import { preloadUserDrawer } from "./lazy-user-drawer";
 import { RoleCell } from "./role-cell";
+import { UsersLoadError } from "./users-load-error";
 import { useUsersRows } from "./use-users-rows";
 import { formatDate, formatTotal, ROLE_LABELS, STATUS_LABELS, statusLabel } from "./format";
 
@@ -356,14 +357,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
       />
 
       {rows.error ? (
-        // Like the page's error state (error.tsx): the rows for this URL could not be read.
-        <div role="alert" className="mt-6 rounded-lg border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950">
-          <p className="font-medium">The users could not be loaded.</p>
-          <p className="mt-1 text-sm">{rows.error} Nothing was changed.</p>
-          <button type="button" className={`${button} mt-4`} onClick={rows.retry}>
-            Try again
-          </button>
-        </div>
+        <UsersLoadError detail={rows.error} onRetry={rows.retry} />
       ) : result.data.length === 0 ? (
         <div className="mt-6 rounded-lg border border-dashed border-neutral-300 p-10 text-center dark:border-neutral-700">
           <p className="font-medium">{filtered ? "No users match these filters." : "Your organization has no users yet."}</p>

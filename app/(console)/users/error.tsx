@@ -1,20 +1,14 @@
 "use client";
 
+import { UsersLoadError } from "@/components/users/users-load-error";
+
 // `retry` fetches the segment from the server again and re-renders it (`reset` would only
 // re-render what already failed, which cannot recover from a server error).
 export default function UsersError({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
   return (
     <main>
       <h1 className="text-2xl font-semibold tracking-tight">Users</h1>
-      <div role="alert" className="mt-6 rounded-lg border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950">
-        <p className="font-medium">The users could not be loaded.</p>
-        <p className="mt-1 text-sm">
-          Something went wrong on our side{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was changed.
-        </p>
-        <button type="button" onClick={() => retry()} className="mt-4 rounded-md border border-neutral-300 px-3 py-1.5 text-sm hover:bg-white dark:border-neutral-700 dark:hover:bg-neutral-900">
-          Try again
-        </button>
-      </div>
+      <UsersLoadError detail={`Something went wrong on our side${error.digest ? ` (reference ${error.digest})` : ""}.`} onRetry={() => retry()} />
     </main>
   );
 }
