@@ -13,7 +13,7 @@ export async function startEmbeddedMaintenance(database: Database): Promise<void
   await database.db.execute(sql`analyze`);
   const timer = setInterval(async () => {
     try {
-      for (const table of [sql`users`, sql`invitations`, sql`audit_events`]) {
+      for (const table of [sql`users`, sql`users_search`, sql`invitations`, sql`audit_events`]) {
         await database.db.execute(sql`vacuum analyze ${table}`);
       }
     } catch (err) {

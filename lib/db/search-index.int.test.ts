@@ -31,16 +31,24 @@ describe("the trigram indexes' pending entries", () => {
     expect(page.data.map((u) => u.email).sort()).toEqual(["ondemand-27@merge.test", ...Array.from({ length: 10 }, (_, i) => `ondemand-27${i}@merge.test`)].sort());
   });
 
-  it("are merged by the core after a write commits (a bulk role change is not HOT), not left to the next request", async () => {
-    const ids = await insertUsers("core", 300);
+  it("are merged by the core after a write commits (a rename writes trigrams), not left to the next request", async () => {
+    const ids = await insertUsers("core", 40);
     await mergePendingSearchEntries(w.database.db);
     // The control: the same kind of write outside the core leaves its entries pending.
-    await queryRows(w.database.db, sql`update users set role = 'manager' where id = any(${sql.param(ids.slice(0, 150))}::uuid[])`);
+    await queryRows(w.database.db, sql`update users set name = name || ' renamed' where id = any(${sql.param(ids.slice(0, 20))}::uuid[])`);
     expect(await mergePendingSearchEntries(w.database.db)).toBeGreaterThan(0);
 
-    const out = await w.core.bulkChangeRole(w.as(w.u.admin), { ids: ids.slice(150), role: "auditor" });
-    expect(out.every((r) => r.outcome === "updated")).toBe(true);
+    for (const id of ids.slice(20, 25)) await w.core.update(w.as(w.u.admin), id, { name: `Core Renamed ${id.slice(0, 8)}` });
     await w.core.searchIndex.idle();
+    expect(await mergePendingSearchEntries(w.database.db)).toBe(0);
+    const found = await w.core.list(w.as(w.u.admin), { q: "core renamed", limit: 100 });
+    expect(found.data.map((u) => u.id).sort()).toEqual(ids.slice(20, 25).sort());
+  });
+
+  it("a role or status change writes no trigrams: the index is on users_search, which it leaves alone", async () => {
+    const ids = await insertUsers("nohot", 200);
+    await mergePendingSearchEntries(w.database.db);
+    await queryRows(w.database.db, sql`update users set role = 'manager', status = 'deactivated' where id = any(${sql.param(ids)}::uuid[])`);
     expect(await mergePendingSearchEntries(w.database.db)).toBe(0);
   });
 });
@@ -48,7 +56,7 @@ describe("the trigram indexes' pending entries", () => {
 describe("the background merger (one merge at a time: lib/background.ts)", () => {
   it("a database user that does not own the indexes (42501): said once, then no more merges", async () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const denied = Object.assign(new Error("must be owner of index users_email_key_trgm"), { code: "42501" });
+    const denied = Object.assign(new Error("must be owner of index users_search_text_trgm"), { code: "42501" });
     const db = { execute: vi.fn(async () => Promise.reject(denied)) } as unknown as Db;
     const merger = createSearchIndexMerger(db);
     merger.kick();

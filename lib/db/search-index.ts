@@ -4,16 +4,18 @@ import { backgroundRunner, type BackgroundRunner } from "../background";
 import { queryRows, type Db } from "./client";
 
 /**
- * The list's trigram indexes take writes through a pending list (fastupdate, schema.ts): every
- * inserted row, and every update that is not HOT (a role or status change, a sign-in), appends
- * its ~40 trigrams there, and the list is merged into the index proper in sorted batches. The
+ * The search's trigram index (users_search, schema.ts) takes writes through a pending list
+ * (fastupdate): every inserted row, and every update of a search row that is not HOT (a new
+ * name or email), appends its ~40 trigrams there, and the list is merged into the index
+ * proper in sorted batches. (Until migration 0006 the index was on users, so a role or status
+ * change wrote trigrams too; the figures below are from then.) The
  * merge happens inline in whichever statement fills the list past gin_pending_list_limit: a
  * 1,000-user deactivation that happens to cross it took 70–140 ms for its UPDATE instead of
  * ~55 (bench/README.md, "bulk"). So the core merges after its writes have committed, off the
  * request's path: a request then starts with an empty list and does not pay for earlier ones.
  * (autovacuum merges too, later; PGlite has no autovacuum.)
  */
-export const SEARCH_INDEXES = ["users_email_key_trgm", "users_name_trgm"] as const;
+export const SEARCH_INDEXES = ["users_search_text_trgm"] as const;
 
 /** Merges the trigram indexes' pending lists now; returns the pending pages merged. */
 export async function mergePendingSearchEntries(db: Db): Promise<number> {

@@ -25,7 +25,7 @@ import {
   type CoreDeps,
 } from "./context";
 import { cutAccess, lifecycleBlock, revokeKeysAbove } from "./lifecycle";
-import { keysetPage, searchPlan } from "./list";
+import { keysetPage, listFilter, searchPlan } from "./list";
 import { canGrant, ROLE_SCOPES, type Permission } from "./policy";
 import type { BulkEffects, BulkItemResult, Principal } from "./types";
 
@@ -154,8 +154,10 @@ async function resolveFilter(deps: CoreDeps, principal: Principal, op: BulkOp, f
     async (db, actor) => {
       // Read as the list reads its pages (searchPlan): a clustered substring reads its matches first.
       const plan = await searchPlan(db, actor.orgId, filter, filter.sort, deps.config.searchMatchesFirstBelow, deps.now());
-      const scope = plan.where;
-      const rows = await keysetPage(db, plan.parts, filter.sort, { limit: limit + 1, matchesFirst: plan.matchesFirst });
+      // Each target row is checked against the filter again under its lock (processChunk): by
+      // its own columns, not by a search of the whole org per statement.
+      const scope = listFilter(actor.orgId, filter, deps.now(), "columns");
+      const rows = await keysetPage(db, plan.parts, filter.sort, { limit: limit + 1, matches: plan.matches });
       if (rows.length > limit) {
         const message = `This filter matches more than ${limit.toLocaleString("en")} users; narrow it down (at most ${limit.toLocaleString("en")} at once)`;
         throw new RosterError("VALIDATION", message, { filter: [message] });

@@ -11,7 +11,7 @@ import { exportFormatSchema, exportUsersQuerySchema } from "../validation/users"
 import { audit, latestInvitations, read, toUserDTO, type CoreDeps, type InvitationRow } from "./context";
 import { csvCell } from "../csv";
 import { parseInput } from "./errors";
-import { keysetPage, searchPlan } from "./list";
+import { keysetPage, searchPlan, type MatchesSource } from "./list";
 import type { InvitationState, Principal, UserDTO } from "./types";
 
 /** Rows per database read. Memory holds about two batches (one being sent, one read ahead). */
@@ -85,7 +85,7 @@ export async function exportUsers(
       return {
         filename: `roster-users-${now.toISOString().slice(0, 10)}.${fmt}`,
         contentType: CONTENT_TYPES[fmt],
-        body: exportStream(deps, plan.parts, filter.sort, fmt, plan.matchesFirst),
+        body: exportStream(deps, plan.parts, filter.sort, fmt, plan.matches),
       };
     },
     "users.exported",
@@ -107,12 +107,12 @@ function exportStream(
   where: SQL[],
   sort: UserSort,
   format: ExportFormat,
-  matchesFirst: boolean,
+  matches: MatchesSource | null,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const writer = FORMATS[format];
   const readBatch = async (after: [string, string] | null) => {
-    const rows = await keysetPage(deps.db, where, sort, { after, limit: EXPORT_BATCH_SIZE, matchesFirst });
+    const rows = await keysetPage(deps.db, where, sort, { after, limit: EXPORT_BATCH_SIZE, matches });
     const invited = rows.filter((r) => r.user.status === "invited").map((r) => r.user.id);
     return { rows, invitations: await latestInvitations(deps.db, invited) };
   };

@@ -46,7 +46,8 @@ beforeAll(async () => {
         name: p.name,
         email: p.email,
         emailKey: emailKey(p.email),
-        role: n === 0 ? ("admin" as const) : ("member" as const),
+        // Every fourth an auditor, for a search with a role filter as well.
+        role: n === 0 ? ("admin" as const) : n % 4 === 1 ? ("auditor" as const) : ("member" as const),
         status: "active" as const,
         // Several users share a created time (ties broken by id); every third never signed in.
         createdAt: new Date(base + Math.floor(n / 3) * 60_000),
@@ -74,7 +75,10 @@ async function statements<T>(db: Db, fn: () => Promise<T>): Promise<{ result: T;
 }
 const pageStatement = (sql: string[]) => sql.find((s) => /order by/i.test(s) && !/^explain/i.test(s))!;
 // The page's ids come from a subquery; with matches first, that subquery reads a CTE of the matches.
-const readsMatchesFirst = (s: string) => /\(with "matches" as \(select .* from "users" where .* offset 0\) select .* from "matches"/is.test(s);
+const MATCHES_FIRST = /\(with "matches" as \(select .*? from "(users|users_search)" where .* offset 0\) select .* from "matches"/is;
+const readsMatchesFirst = (s: string) => MATCHES_FIRST.test(s);
+/** The table a matches-first statement reads its matches from. */
+const matchesFrom = (s: string) => MATCHES_FIRST.exec(s)?.[1];
 
 const SORTS: UserSort[] = ["name", "-name", "email", "-email", "created", "-created", "last_login", "-last_login"];
 const TERMS = ["grace", "GRACE", "ó briain", ".hopper@", "race h", "xyzzy"];
@@ -99,6 +103,10 @@ describe("substring search: matches first or ordered walk, the same results", ()
     const b = await statements(db, () => matchesFirst.list(admin, { q: "grace", sort: "name" }));
     expect(readsMatchesFirst(pageStatement(b.sql))).toBe(true);
     expect(b.result).toEqual(a.result);
+    // A term alone is answered by users_search; with another filter the matches are users rows.
+    expect(matchesFrom(pageStatement(b.sql))).toBe("users_search");
+    const e = await statements(db, () => matchesFirst.list(admin, { q: "grace", sort: "name", role: ["member"] }));
+    expect(matchesFrom(pageStatement(e.sql))).toBe("users");
     // Prefix searches and lists without a term keep their index reads whatever the threshold.
     for (const q of [undefined, "gr"]) {
       const c = await statements(db, () => matchesFirst.list(admin, { q, sort: "name" }));
@@ -146,6 +154,20 @@ describe("substring search: matches first or ordered walk, the same results", ()
         expect(back).toEqual(pagesA.map((p) => p.data.map((u) => u.id)));
       });
     }
+  }
+
+  for (const sort of ["name", "-created", "last_login"] as UserSort[]) {
+    it(`q="grace" with a role filter, sort=${sort}: the matches read from users, the same rows as the walk`, async () => {
+      const want = rows.filter((r) => (r.name.toLowerCase().includes("grace") || r.emailKey.includes("grace")) && r.role === "member").map((r) => r.id);
+      const a = await ordered.list(admin, { q: "grace", sort, role: ["member"], limit: 100 });
+      const b = await matchesFirst.list(admin, { q: "grace", sort, role: ["member"], limit: 100 });
+      expect(b).toEqual(a);
+      expect(new Set(a.data.map((u) => u.id))).toEqual(new Set(want));
+      expect(a.total).toBe(want.length);
+      const pagesA = await walk([ordered], "grace", sort, 4);
+      const mixed = await walk([matchesFirst, ordered], "grace", sort, 4);
+      expect(mixed).toEqual(pagesA);
+    });
   }
 
   it("the export reads the same rows in the same order on either path", async () => {

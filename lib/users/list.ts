@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { apiKeys, invitations, users, type UserRow } from "../db/schema";
+import { apiKeys, invitations, users, usersSearch, type UserRow } from "../db/schema";
 import { USER_SORT_FIELDS, USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
 import { emailKey, listUsersQuerySchema, type InvitationFilter } from "../validation/users";
 import { parseInput, notFound } from "./errors";
@@ -23,16 +23,19 @@ import type { ListUsersResult, Principal, UserDetailDTO } from "./types";
 export const TOTAL_EXACT_LIMIT = 1000;
 
 // The sort key of each order, written exactly as its index is (see lib/db/schema.ts).
-/** The columns a sort key is made of, of the users table or of a search's matches. */
-type SortColumns = { name: unknown; emailKey: unknown; createdAt: unknown; lastLoginAt: unknown };
+/** What a sort key is made of, in the users table or in a search's matches (users_search). */
+type SortColumns = { nameKey: unknown; emailKey: unknown; createdAt: unknown; lastLoginAt: unknown };
 const sortKeyOf = (field: UserSortField, t: SortColumns): SQL =>
   ({
-    name: sql`lower(${t.name}) collate "C"`,
+    name: sql`${t.nameKey} collate "C"`,
     email: sql`${t.emailKey} collate "C"`,
     created: sql`${t.createdAt}`,
     last_login: sql`coalesce(${t.lastLoginAt}, '-infinity'::timestamptz)`,
   })[field];
-const SORT_KEYS = Object.fromEntries(USER_SORT_FIELDS.map((f) => [f, sortKeyOf(f, users)])) as Record<UserSortField, SQL>;
+/** users_search.name_key is this expression, written by its triggers (migration 0006). */
+const usersNameKey = sql`lower(${users.name})`;
+const USERS_SORT_COLUMNS: SortColumns = { ...users, nameKey: usersNameKey };
+const SORT_KEYS = Object.fromEntries(USER_SORT_FIELDS.map((f) => [f, sortKeyOf(f, USERS_SORT_COLUMNS)])) as Record<UserSortField, SQL>;
 // (The leading space matters: the cast follows a bind parameter, and `$2collate` is a syntax error.)
 const SORT_CAST: Record<UserSortField, SQL> = {
   name: sql` collate "C"`,
@@ -75,10 +78,43 @@ const searchTerm = (q: string | undefined) => q?.trim().normalize("NFC").toLower
 /** 1–2 characters: a prefix of the email or the name (the "C" btrees); 3+: a substring (trigrams). */
 const isPrefixTerm = (term: string) => [...term].length < 3;
 const emailPrefix = (term: string) => sql`${users.emailKey} collate "C" like ${`${escapeLike(term)}%`}`;
-const namePrefix = (term: string) => sql`lower(${users.name}) collate "C" like ${`${escapeLike(term)}%`}`;
+const namePrefix = (term: string) => sql`${usersNameKey} collate "C" like ${`${escapeLike(term)}%`}`;
+
+/** The text users_search's trigram index is built on (schema.ts): email key, chr(1), name key. */
+const SEARCH_TEXT_SEPARATOR = "\u0001";
+const searchText = sql`(${usersSearch.emailKey} || chr(1) || ${usersSearch.nameKey})`;
+
+/**
+ * The org's users_search rows whose email key or name key holds `term` (3+ characters): one
+ * trigram index scan of their joined text. A term holding the separator could match across
+ * the join, so for one the columns are compared alone as well.
+ */
+function searchTableMatch(orgId: string, term: string): SQL {
+  const pattern = `%${escapeLike(term)}%`;
+  const across = term.includes(SEARCH_TEXT_SEPARATOR)
+    ? sql` and (${usersSearch.emailKey} like ${pattern} or ${usersSearch.nameKey} like ${pattern})`
+    : sql``;
+  return sql`${usersSearch.orgId} = ${orgId} and ${searchText} like ${pattern}${across}`;
+}
+
+/** Whether a filter asks for anything besides a search term (then its matches need users' columns). */
+const filtersBeyondTerm = (q: ListFilterInput) =>
+  Boolean(q.email || q.status?.length || q.role?.length || q.invitation || q.neverSignedIn || q.notSeenSince);
+
+/**
+ * How listFilter compares a substring term: "index" asks users_search (a semi-join that its
+ * trigram index answers: for counts, estimates and matches read first); "columns" compares the
+ * users row's own columns, for a walk along a sort index that filters the rows it passes.
+ */
+type SubstringForm = "index" | "columns";
 
 /** The WHERE clause of a list query: org, search, email, status and role filters. */
-export function listFilter(orgId: string, q: ListFilterInput, now: Date = new Date()): SQL {
+export function listFilter(
+  orgId: string,
+  q: ListFilterInput,
+  now: Date = new Date(),
+  substring: SubstringForm = "index",
+): SQL {
   const parts: SQL[] = [sql`${users.orgId} = ${orgId}`];
   const term = searchTerm(q.q);
   if (term) {
@@ -86,7 +122,9 @@ export function listFilter(orgId: string, q: ListFilterInput, now: Date = new Da
     parts.push(
       isPrefixTerm(term)
         ? sql`(${emailPrefix(term)} or ${namePrefix(term)})`
-        : sql`(${users.emailKey} like ${`%${t}%`} or lower(${users.name}) like ${`%${t}%`})`,
+        : substring === "index"
+          ? sql`${users.id} in (select ${usersSearch.id} from ${usersSearch} where ${searchTableMatch(orgId, term)})`
+          : sql`(${users.emailKey} like ${`%${t}%`} or ${usersNameKey} like ${`%${t}%`})`,
     );
   }
   if (q.email) parts.push(sql`${users.emailKey} = ${emailKey(q.email)}`);
@@ -122,7 +160,7 @@ export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSor
   const term = searchTerm(q.q);
   // In the time orders the prefixes are spread out, so the one statement serves.
   const textSort = /^-?(name|email)$/.test(sort);
-  if (!term || !isPrefixTerm(term) || !textSort) return [listFilter(orgId, q, now)];
+  if (!term || !isPrefixTerm(term) || !textSort) return [listFilter(orgId, q, now, "columns")];
   const rest = listFilter(orgId, { ...q, q: undefined }, now);
   return [and(rest, emailPrefix(term))!, and(rest, namePrefix(term))!];
 }
@@ -133,9 +171,13 @@ export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSor
  */
 export const SEARCH_MATCHES_FIRST_BELOW = 50_000;
 
+/** Where a search's matches are read first: users_search alone (a term and nothing else), or users. */
+export type MatchesSource = { from: "users_search" | "users"; where: SQL };
+
 /**
- * How to read the pages of a filter: its statements (listFilterParts), whether to read the
- * matches first, and the planner's estimate of its matches (countUsers reuses it).
+ * How to read the pages of a filter: its statements for a walk along the sort's index
+ * (listFilterParts), or the matches to read first; the planner's estimate of its matches, and
+ * what to count them in (countUsers reuses the estimate).
  *
  * Why: for a substring search sorted by an indexed key, the planner walks the sort's index in
  * order and filters, expecting the matches spread evenly along it, so the page's 51 matches
@@ -157,10 +199,16 @@ export async function searchPlan(
   now: Date = new Date(),
 ) {
   const where = listFilter(orgId, q, now);
-  const estimate = await recentEstimate(db, where);
   const term = searchTerm(q.q);
-  const matchesFirst = term !== null && !isPrefixTerm(term) && estimate <= threshold;
-  return { where, parts: listFilterParts(orgId, q, sort, now), matchesFirst, estimate };
+  const substring = term !== null && !isPrefixTerm(term);
+  // A term alone is answered by users_search alone: users is read for the page's rows only.
+  const count = substring && !filtersBeyondTerm(q) ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
+  const estimate = await recentEstimate(db, count.where, count.table);
+  const matches: MatchesSource | null =
+    substring && estimate <= threshold
+      ? { from: count.table === usersSearch ? "users_search" : "users", where: count.where }
+      : null;
+  return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, estimate };
 }
 
 /** How long searchPlan reuses a filter's planner estimate (ESTIMATE_REUSE_MAX entries per database). */
@@ -175,15 +223,15 @@ const recentEstimates = new WeakMap<Db, Map<string, { estimate: number; at: numb
  * only steers the plan and labels a total as estimated (exact totals are always counted), and
  * the planner's statistics move with ANALYZE, far less often than this.
  */
-async function recentEstimate(db: Db, where: SQL): Promise<number> {
-  const q = dialect.sqlToQuery(where);
+async function recentEstimate(db: Db, where: SQL, table: PgTable): Promise<number> {
+  const q = dialect.sqlToQuery(sql`${table} where ${where}`);
   const key = `${q.sql}\u0000${JSON.stringify(q.params)}`;
   let cache = recentEstimates.get(db);
   if (!cache) recentEstimates.set(db, (cache = new Map()));
   const hit = cache.get(key);
   const t = Date.now();
   if (hit && t - hit.at >= 0 && t - hit.at < ESTIMATE_REUSE_MS) return hit.estimate;
-  const estimate = await plannerEstimate(db, where);
+  const estimate = await plannerEstimate(db, where, table);
   cache.delete(key);
   cache.set(key, { estimate, at: t });
   // Oldest first (insertion order): drop the oldest beyond the bound.
@@ -234,8 +282,8 @@ type KeysetOptions = {
   after?: readonly [key: string, id: string] | null;
   reverse?: boolean;
   limit: number;
-  /** Read the filter's matches first, then sort them (searchPlan); else walk the sort's index. */
-  matchesFirst?: boolean;
+  /** Read these matches first, then sort them (searchPlan); else walk the sort's index with `where`. */
+  matches?: MatchesSource | null;
 };
 
 /**
@@ -270,6 +318,17 @@ export interface KeysetRow {
   sortKey: string;
 }
 
+/** What a search's matches carry (the id and what a sort key is made of), from either table. */
+const matchColumns = (t: { id: unknown; emailKey: unknown; createdAt: unknown; lastLoginAt: unknown }, nameKey: unknown) => ({
+  id: sql<string>`${t.id}`.as("id"),
+  nameKey: sql<string>`${nameKey}`.as("name_key"),
+  emailKey: sql<string>`${t.emailKey}`.as("email_key"),
+  createdAt: sql<Date>`${t.createdAt}`.as("created_at"),
+  lastLoginAt: sql<Date | null>`${t.lastLoginAt}`.as("last_login_at"),
+});
+const SEARCH_MATCH_COLUMNS = matchColumns(usersSearch, usersSearch.nameKey);
+const USERS_MATCH_COLUMNS = matchColumns(users, usersNameKey);
+
 async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptions): Promise<KeysetRow[]> {
   const field = sort.replace(/^-/, "") as UserSortField;
   const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
@@ -279,18 +338,20 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
   // it), so it is planned alone, as the trigram bitmap scan, and the keyset condition and the
   // order apply to its rows (a top-N sort). It carries only what a sort key is made of, not
   // whole rows: 20,000 matches of `grace` at 1M users sorted in ~105 ms, against ~190 ms whole.
+  // A term alone reads users_search, whose narrow rows hold the same columns (~25-40 ms).
   // (`offset(0)` would be dropped by Drizzle as "no offset", hence the SQL literal.)
-  const matches = opts.matchesFirst
+  const source = opts.matches;
+  const matches = source
     ? db.$with("matches").as(
         db
-          .select({ id: users.id, name: users.name, emailKey: users.emailKey, createdAt: users.createdAt, lastLoginAt: users.lastLoginAt })
-          .from(users)
-          .where(where)
+          .select(source.from === "users_search" ? SEARCH_MATCH_COLUMNS : USERS_MATCH_COLUMNS)
+          .from(source.from === "users_search" ? usersSearch : users)
+          .where(source.where)
           .offset(sql`0` as never),
       )
     : null;
   const from = matches ?? users;
-  const key = sortKeyOf(field, from);
+  const key = sortKeyOf(field, matches ?? USERS_SORT_COLUMNS);
   const conditions = matches ? [] : [where];
   if (opts.after) {
     const [k, id] = opts.after;
@@ -348,7 +409,7 @@ export async function listUsers(
       after: cursor && [cursor[0], cursor[1]],
       reverse: cursor?.[2] === "p",
       limit: query.limit + 1,
-      matchesFirst: plan.matchesFirst,
+      matches: plan.matches,
     }).catch(badKeyIsInvalidCursor(cursor !== null));
     const { page, first, last, hasNext, hasPrev } = pageWindow(rows, query.limit, cursor?.[2] ?? null);
 
@@ -356,7 +417,7 @@ export async function listUsers(
     const invited = page.filter((r) => r.user.status === "invited").map((r) => r.user.id);
     const [invitationsByUser, totals] = await Promise.all([
       latestInvitations(db, invited),
-      countUsers(db, plan.where, users, plan.estimate),
+      countUsers(db, plan.count.where, plan.count.table, plan.estimate),
     ]);
     return {
       data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),

@@ -1,0 +1,163 @@
+// users_search (schema.ts, migration 0006) is what a substring search reads: one row per user,
+// kept by triggers on users. These tests hold it to users through every kind of write, on both
+// engines, and check the backfill of a database that had users before the migration.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/pglite";
+import { migrate } from "drizzle-orm/pglite/migrator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_FOLDER, queryRows, type Db } from "./client";
+import { createWorld, type World } from "../testing/fixtures";
+
+let w: World;
+beforeAll(async () => {
+  w = await createWorld();
+});
+afterAll(() => w?.close());
+
+/** Users whose search row is missing, left over, or differs from what the users row says. */
+async function outOfStep(db: Db) {
+  return queryRows<{ id: string }>(
+    db,
+    sql`select coalesce(u.id, s.id) as id
+        from users u full join users_search s on s.id = u.id
+        where u.id is null or s.id is null
+           or s.org_id <> u.org_id or s.email_key <> u.email_key or s.name_key <> lower(u.name)
+           or s.created_at <> u.created_at or s.last_login_at is distinct from u.last_login_at`,
+  );
+}
+
+/** The search row's version (xmin): it changes only when something wrote the row. */
+const searchRowVersion = async (id: string) =>
+  (await queryRows<{ v: string }>(w.database.db, sql`select xmin::text as v from users_search where id = ${id}`))[0]?.v;
+
+describe("users_search follows users", () => {
+  it("starts with a row for every user the fixtures inserted", async () => {
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    const [n] = await queryRows<{ n: number }>(w.database.db, sql`select count(*)::int as n from users_search`);
+    expect(n!.n).toBe(9);
+  });
+
+  it("a multi-row insert (a seed, an import) adds a row for each user, in one statement", async () => {
+    await queryRows(
+      w.database.db,
+      sql`insert into users (org_id, email, email_key, name, role, status, last_login_at)
+          select ${w.orgA}, 'Multi' || g || '@Sync.test', 'multi' || g || '@sync.test', 'Ÿvonne Ünal ' || g, 'member', 'active',
+                 case when g % 2 = 0 then now() end
+          from generate_series(1, 25) g
+          on conflict (email_key) do nothing`,
+    );
+    // A conflicting insert adds nothing, and no search row either.
+    await queryRows(
+      w.database.db,
+      sql`insert into users (org_id, email, email_key, name, role, status) values (${w.orgA}, 'x', 'multi1@sync.test', 'Dup', 'member', 'active')
+          on conflict (email_key) do nothing`,
+    );
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    const [row] = await queryRows<{ name_key: string }>(w.database.db, sql`select name_key from users_search s join users u using (id) where u.email_key = 'multi1@sync.test'`);
+    expect(row!.name_key).toBe("ÿvonne ünal 1");
+  });
+
+  it("the core's writes keep it: create, rename, sign-in, delete; and a new email by SQL", async () => {
+    const admin = w.as(w.u.admin);
+    const password = "a strong new passphrase";
+    const { user: created } = await w.core.create(admin, { email: "sync.create@a.test", name: "Sync Create", role: "member", password, passwordConfirmation: password });
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    await w.core.update(admin, created.id, { name: "Sync Renamed" });
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    await w.core.authenticate({ email: "sync.create@a.test", password });
+    const [signedIn] = await queryRows<{ at: string | null }>(w.database.db, sql`select last_login_at::text as at from users_search where id = ${created.id}`);
+    expect(signedIn!.at).not.toBeNull();
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    await queryRows(w.database.db, sql`update users set email = 'sync.moved@a.test', email_key = 'sync.moved@a.test' where id = ${created.id}`);
+    expect(await outOfStep(w.database.db)).toEqual([]);
+    expect((await w.core.list(admin, { q: "sync renamed" })).data.map((u) => u.id)).toEqual([created.id]);
+    expect((await w.core.list(admin, { q: "sync.moved@" })).data.map((u) => u.id)).toEqual([created.id]);
+    expect((await w.core.list(admin, { q: "sync create" })).data).toEqual([]);
+    expect((await w.core.list(admin, { q: "sync.create@" })).data).toEqual([]);
+    await w.core.delete(admin, created.id);
+    expect(await queryRows(w.database.db, sql`select 1 from users_search where id = ${created.id}`)).toEqual([]);
+    expect(await outOfStep(w.database.db)).toEqual([]);
+  });
+
+  it("a role or status change, or any write that leaves its columns alone, does not write the search row", async () => {
+    const target = await w.addUser(w.orgA, "sync.untouched@a.test");
+    const before = await searchRowVersion(target.id);
+    await w.core.changeRole(w.as(w.u.admin), target.id, { role: "auditor" });
+    await w.core.deactivate(w.as(w.u.admin), target.id);
+    // Set to the values it has: an UPDATE naming the columns, with nothing changed.
+    await queryRows(w.database.db, sql`update users set name = name, email_key = email_key where id = ${target.id}`);
+    expect(await searchRowVersion(target.id)).toBe(before);
+    expect(await outOfStep(w.database.db)).toEqual([]);
+  });
+
+  it("a bulk delete cascades to every search row", async () => {
+    const ids = (await queryRows<{ id: string }>(w.database.db, sql`select id from users where email_key like 'multi%@sync.test'`)).map((r) => r.id);
+    expect(ids).toHaveLength(25);
+    const out = await w.core.bulkDelete(w.as(w.u.admin), { ids });
+    expect(out.every((r) => r.outcome === "deleted")).toBe(true);
+    expect(await queryRows(w.database.db, sql`select 1 from users_search where id = any(${sql.param(ids)}::uuid[])`)).toEqual([]);
+    expect(await outOfStep(w.database.db)).toEqual([]);
+  });
+
+  it("a term never matches across the join of email and name (the separator is not a match)", async () => {
+    const user = await w.addUser(w.orgA, "joined.edge@a.test");
+    await w.core.update(w.as(w.u.admin), user.id, { name: "Zed Across" });
+    const admin = w.as(w.u.admin);
+    // The search text is "joined.edge@a.test\u0001zed across": a term spanning the join finds nothing.
+    expect((await w.core.list(admin, { q: "a.test\u0001zed" })).data).toEqual([]);
+    expect((await w.core.list(admin, { q: "test zed" })).data).toEqual([]);
+    expect((await w.core.list(admin, { q: "testzed" })).data).toEqual([]);
+    // Either side alone does.
+    expect((await w.core.list(admin, { q: "edge@a.te" })).data.map((u) => u.id)).toEqual([user.id]);
+    expect((await w.core.list(admin, { q: "zed acr" })).data.map((u) => u.id)).toEqual([user.id]);
+  });
+});
+
+describe("migration 0006 on a database that already has users", () => {
+  it("fills users_search from users, and the search finds them", async () => {
+    // The migrations up to 0005, as a database made before 0006 had them.
+    const before = mkdtempSync(path.join(tmpdir(), "roster-migrations-"));
+    cpSync(MIGRATIONS_FOLDER, before, { recursive: true });
+    const journalPath = path.join(before, "meta", "_journal.json");
+    const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
+    const at = journal.entries.findIndex((e) => e.tag === "0006_users_search");
+    expect(at).toBeGreaterThan(0);
+    journal.entries = journal.entries.slice(0, at);
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const client = await PGlite.create("memory://", { extensions: { pg_trgm } });
+    try {
+      const db = drizzle(client) as unknown as Db;
+      await migrate(db as never, { migrationsFolder: before });
+      await queryRows(db, sql`insert into organizations (name, slug) values ('Old', 'old')`);
+      await queryRows(
+        db,
+        sql`insert into users (org_id, email, email_key, name, role, status, last_login_at)
+            select (select id from organizations where slug = 'old'), 'old' || g || '@old.test', 'old' || g || '@old.test', 'Élodie Old ' || g,
+                   'member', 'active', case when g % 3 = 0 then now() end
+            from generate_series(1, 40) g`,
+      );
+      expect(await queryRows(db, sql`select to_regclass('users_search') as t`)).toEqual([{ t: null }]);
+
+      await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+      expect(await outOfStep(db)).toEqual([]);
+      const [n] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users_search`);
+      expect(n!.n).toBe(40);
+      // The old trigram indexes on users are gone; the new one answers the search.
+      const indexes = await queryRows<{ name: string }>(db, sql`select indexname as name from pg_indexes where indexname like '%trgm%' order by 1`);
+      expect(indexes.map((i) => i.name)).toEqual(["users_search_text_trgm"]);
+      const found = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from users_search where (email_key || chr(1) || name_key) like '%élodie old 1%'`,
+      );
+      expect(found[0]!.n).toBe(11); // 1, 10–19
+    } finally {
+      await client.close();
+    }
+  });
+});
