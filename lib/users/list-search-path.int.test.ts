@@ -100,6 +100,13 @@ describe("substring search: matches first or ordered walk, the same results", ()
     const db = w.database.db;
     const a = await statements(db, () => ordered.list(admin, { q: "grace", sort: "name" }));
     expect(readsMatchesFirst(pageStatement(a.sql))).toBe(false);
+    // The walk: a term alone in name order walks users_search's name index; in another order,
+    // or with another filter, users' own sort index.
+    expect(pageStatement(a.sql)).toMatch(/from \(select (?:"users_search"\.)?"id" as "page_id", "users_search"\."name_key" collate "C" as "page_key" from "users_search" where/);
+    for (const input of [{ sort: "-created" }, { sort: "name", role: ["member"] }] as const) {
+      const walk = await statements(db, () => ordered.list(admin, { q: "grace", ...input }));
+      expect(pageStatement(walk.sql)).not.toMatch(/users_search/);
+    }
     const b = await statements(db, () => matchesFirst.list(admin, { q: "grace", sort: "name" }));
     expect(readsMatchesFirst(pageStatement(b.sql))).toBe(true);
     expect(b.result).toEqual(a.result);

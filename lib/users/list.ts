@@ -171,8 +171,12 @@ export function listFilterParts(orgId: string, q: ListFilterInput, sort: UserSor
  */
 export const SEARCH_MATCHES_FIRST_BELOW = 50_000;
 
-/** Where a search's matches are read first: users_search alone (a term and nothing else), or users. */
-export type MatchesSource = { from: "users_search" | "users"; where: SQL };
+/**
+ * Where a search's rows come from instead of a walk along users' sort index: its matches read
+ * first from users_search alone (a term and nothing else) or from users; or (`walk`, a term
+ * alone sorted by name) a walk along users_search's name index, filtering as it goes.
+ */
+export type MatchesSource = { from: "users_search" | "users"; where: SQL; walk?: boolean };
 
 /**
  * How to read the pages of a filter: its statements for a walk along the sort's index
@@ -204,10 +208,13 @@ export async function searchPlan(
   // A term alone is answered by users_search alone: users is read for the page's rows only.
   const count = substring && !filtersBeyondTerm(q) ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
   const estimate = await recentEstimate(db, count.where, count.table);
+  const alone = count.table === usersSearch;
   const matches: MatchesSource | null =
     substring && estimate <= threshold
-      ? { from: count.table === usersSearch ? "users_search" : "users", where: count.where }
-      : null;
+      ? { from: alone ? "users_search" : "users", where: count.where }
+      : substring && alone && /^-?name$/.test(sort)
+        ? { from: "users_search", where: count.where, walk: true }
+        : null;
   return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, estimate };
 }
 
@@ -341,7 +348,9 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
   // A term alone reads users_search, whose narrow rows hold the same columns (~25-40 ms).
   // (`offset(0)` would be dropped by Drizzle as "no offset", hence the SQL literal.)
   const source = opts.matches;
-  const matches = source
+  // A term alone sorted by name may walk users_search's name index instead (index-only).
+  const walkSearch = source?.walk === true;
+  const matches = source && !walkSearch
     ? db.$with("matches").as(
         db
           .select(source.from === "users_search" ? SEARCH_MATCH_COLUMNS : USERS_MATCH_COLUMNS)
@@ -350,9 +359,9 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
           .offset(sql`0` as never),
       )
     : null;
-  const from = matches ?? users;
-  const key = sortKeyOf(field, matches ?? USERS_SORT_COLUMNS);
-  const conditions = matches ? [] : [where];
+  const from = matches ?? (walkSearch ? usersSearch : users);
+  const key = sortKeyOf(field, matches ?? (walkSearch ? usersSearch : USERS_SORT_COLUMNS));
+  const conditions = matches ? [] : [walkSearch ? source!.where : where];
   if (opts.after) {
     const [k, id] = opts.after;
     const cmp = readDesc ? sql`<` : sql`>`;
