@@ -22,14 +22,6 @@ export interface CoreConfig {
    * is walked in order and filtered. Default SEARCH_MATCHES_FIRST_BELOW.
    */
   searchMatchesFirstBelow: number;
-  /**
-   * A term alone sorted by name, estimated at this many matches or more (and at most
-   * searchMatchesFirstBelow), first looks for its page within the next `searchWalkBudget` users
-   * of the name order (lib/users/list.ts `boundedNameWalk`). Defaults SEARCH_WALK_FIRST_FROM
-   * and SEARCH_WALK_BUDGET.
-   */
-  searchWalkFirstFrom?: number;
-  searchWalkBudget?: number;
 }
 
 export interface CoreDeps {

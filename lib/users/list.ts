@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { PgDialect, type PgTable, type SubqueryWithSelection } from "drizzle-orm/pg-core";
+import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { apiKeys, invitations, users, usersSearch, type UserRow } from "../db/schema";
 import { USER_SORT_FIELDS, USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
@@ -80,22 +80,22 @@ const isPrefixTerm = (term: string) => [...term].length < 3;
 const emailPrefix = (term: string) => sql`${users.emailKey} collate "C" like ${`${escapeLike(term)}%`}`;
 const namePrefix = (term: string) => sql`${usersNameKey} collate "C" like ${`${escapeLike(term)}%`}`;
 
+/** The text users_search's trigram index is built on (schema.ts): email key, chr(1), name key. */
 const SEARCH_TEXT_SEPARATOR = "\u0001";
+const searchText = sql`(${usersSearch.emailKey} || chr(1) || ${usersSearch.nameKey})`;
 
 /**
- * Whether a users_search row (or a row with its email and name keys) holds `term` (3+
- * characters): a LIKE on the text its trigram index is built on (schema.ts), the email key and
- * the name key joined by chr(1). A term holding the separator could match across the join, so
- * for one the keys are compared alone as well.
+ * The org's users_search rows whose email key or name key holds `term` (3+ characters): one
+ * trigram index scan of their joined text. A term holding the separator could match across
+ * the join, so for one the columns are compared alone as well.
  */
-function termMatch(t: { emailKey: unknown; nameKey: unknown }, term: string): SQL {
+function searchTableMatch(orgId: string, term: string): SQL {
   const pattern = `%${escapeLike(term)}%`;
-  const across = term.includes(SEARCH_TEXT_SEPARATOR) ? sql` and (${t.emailKey} like ${pattern} or ${t.nameKey} like ${pattern})` : sql``;
-  return sql`(${t.emailKey} || chr(1) || ${t.nameKey}) like ${pattern}${across}`;
+  const across = term.includes(SEARCH_TEXT_SEPARATOR)
+    ? sql` and (${usersSearch.emailKey} like ${pattern} or ${usersSearch.nameKey} like ${pattern})`
+    : sql``;
+  return sql`${usersSearch.orgId} = ${orgId} and ${searchText} like ${pattern}${across}`;
 }
-
-/** The org's users_search rows that hold `term`: one trigram index scan. */
-const searchTableMatch = (orgId: string, term: string): SQL => sql`${usersSearch.orgId} = ${orgId} and ${termMatch(usersSearch, term)}`;
 
 /** Whether a filter asks for anything besides a search term (then its matches need users' columns). */
 const filtersBeyondTerm = (q: ListFilterInput) =>
@@ -201,7 +201,6 @@ export async function searchPlan(
   sort: UserSort,
   threshold: number,
   now: Date = new Date(),
-  walkFirstFrom: number = SEARCH_WALK_FIRST_FROM,
 ) {
   const where = listFilter(orgId, q, now);
   const term = searchTerm(q.q);
@@ -210,67 +209,13 @@ export async function searchPlan(
   const count = substring && !filtersBeyondTerm(q) ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
   const estimate = await recentEstimate(db, count.where, count.table);
   const alone = count.table === usersSearch;
-  // A common term alone in name order first tries the start of the order (boundedNameWalk).
-  const walkFirst = substring && alone && /^-?name$/.test(sort) && estimate >= walkFirstFrom && estimate <= threshold
-    ? { orgId, term }
-    : null;
   const matches: MatchesSource | null =
     substring && estimate <= threshold
       ? { from: alone ? "users_search" : "users", where: count.where }
       : substring && alone && /^-?name$/.test(sort)
         ? { from: "users_search", where: count.where, walk: true }
         : null;
-  return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, walkFirst, estimate };
-}
-
-/** From this many estimated matches, a term alone in name order tries boundedNameWalk first. */
-export const SEARCH_WALK_FIRST_FROM = 2_000;
-/** How many users of the name order boundedNameWalk reads before it gives up. */
-export const SEARCH_WALK_BUDGET = 5_000;
-
-/**
- * The first `limit` matches of a term alone in name order (after `after`), if they lie within the
- * next `budget` users of the org in that order; else null. It reads those users from
- * users_search_org_name alone (index-only: the name and email keys are in the index), so it
- * costs about the budget, ~0.5 µs a user on Postgres (~3 ms for 5,000), whatever the term. A
- * term's 20,000 matches read first cost ~25-45 ms at 1M users (every page of users_search); but
- * when they are spread through the order (a last name, an email fragment) the first 51 come
- * within ~2,500 users of the start.
- * When they sit together further on (a first name), the walk finds too few and the caller
- * reads the matches first. Exact either way: the window is a prefix of the order, so the
- * matches found in it, in order, are the first ones.
- */
-async function boundedNameWalk(
-  db: Db,
-  walk: { orgId: string; term: string },
-  sort: UserSort,
-  opts: { after?: readonly [key: string, id: string] | null; reverse?: boolean; limit: number; budget: number },
-): Promise<KeysetRow[] | null> {
-  const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
-  const dir = readDesc ? sql`desc` : sql`asc`;
-  const key = sql`${usersSearch.nameKey} collate "C"`;
-  const conditions = [sql`${usersSearch.orgId} = ${walk.orgId}`];
-  if (opts.after) {
-    const [k, id] = opts.after;
-    conditions.push(sql`(${key}, ${usersSearch.id}) ${readDesc ? sql`<` : sql`>`} (${k}${SORT_CAST.name}, ${id}::uuid)`);
-  }
-  const window = db
-    .select({ id: usersSearch.id, nameKey: usersSearch.nameKey, emailKey: usersSearch.emailKey })
-    .from(usersSearch)
-    .where(and(...conditions))
-    .orderBy(sql`${key} ${dir}`, sql`${usersSearch.id} ${dir}`)
-    .limit(opts.budget)
-    .as("window");
-  const windowKey = sql`${window.nameKey} collate "C"`;
-  const page = db
-    .select({ id: sql<string>`${window.id}`.as("page_id"), key: sql`${windowKey}`.as("page_key") })
-    .from(window)
-    .where(termMatch(window, walk.term))
-    .orderBy(sql`${windowKey} ${dir}`, sql`${window.id} ${dir}`)
-    .limit(opts.limit)
-    .as("page");
-  const rows = await pageRows(db, page, dir);
-  return rows.length < opts.limit ? null : rows;
+  return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, estimate };
 }
 
 /** How long searchPlan reuses a filter's planner estimate (ESTIMATE_REUSE_MAX entries per database). */
@@ -431,19 +376,6 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
     .orderBy(sql`${key} ${dir}`, sql`${from.id} ${dir}`)
     .limit(opts.limit)
     .as("page");
-  return pageRows(db, page, dir);
-}
-
-/**
- * A page's users rows, in its order: the page is a subquery of ids and sort keys, and only its
- * rows become JSON (a select list is computed before a Sort and its Limit, so JSON there would
- * be built for every row sorted).
- */
-async function pageRows(
-  db: Db,
-  page: SubqueryWithSelection<{ id: SQL.Aliased<string>; key: SQL.Aliased<unknown> }, "page">,
-  dir: SQL,
-): Promise<KeysetRow[]> {
   const rows = await db
     .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: sql<string>`(${page.key})::text` })
     .from(page)
@@ -480,13 +412,14 @@ export async function listUsers(
   const query = parseInput(listUsersQuerySchema, input ?? {});
   const cursor = query.cursor ? decodeListCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
-    const { searchMatchesFirstBelow, searchWalkFirstFrom, searchWalkBudget = SEARCH_WALK_BUDGET } = deps.config;
-    const plan = await searchPlan(db, actor.orgId, query, query.sort, searchMatchesFirstBelow, deps.now(), searchWalkFirstFrom);
+    const plan = await searchPlan(db, actor.orgId, query, query.sort, deps.config.searchMatchesFirstBelow, deps.now());
     // Walking backward means reading the opposite order, then reversing the page.
-    const at = { after: cursor && ([cursor[0], cursor[1]] as const), reverse: cursor?.[2] === "p", limit: query.limit + 1 };
-    const rows = await ((plan.walkFirst ? boundedNameWalk(db, plan.walkFirst, query.sort, { ...at, budget: searchWalkBudget }) : Promise.resolve(null))
-      .then((walked) => walked ?? keysetPage(db, plan.parts, query.sort, { ...at, matches: plan.matches })))
-      .catch(badKeyIsInvalidCursor(cursor !== null));
+    const rows = await keysetPage(db, plan.parts, query.sort, {
+      after: cursor && [cursor[0], cursor[1]],
+      reverse: cursor?.[2] === "p",
+      limit: query.limit + 1,
+      matches: plan.matches,
+    }).catch(badKeyIsInvalidCursor(cursor !== null));
     const { page, first, last, hasNext, hasPrev } = pageWindow(rows, query.limit, cursor?.[2] ?? null);
 
     const now = deps.now();
