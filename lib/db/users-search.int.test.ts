@@ -12,6 +12,7 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, queryRows, type Db } from "./client";
 import { createWorld, type World } from "../testing/fixtures";
+import { createUsersCore } from "../users";
 
 let w: World;
 beforeAll(async () => {
@@ -104,17 +105,46 @@ describe("users_search follows users", () => {
     expect(await outOfStep(w.database.db)).toEqual([]);
   });
 
-  it("a term never matches across the join of email and name (the separator is not a match)", async () => {
+  it("a term never matches across the join of email and name, on every path (the separator is not a match)", async () => {
     const user = await w.addUser(w.orgA, "joined.edge@a.test");
     await w.core.update(w.as(w.u.admin), user.id, { name: "Zed Across" });
     const admin = w.as(w.u.admin);
-    // The search text is "joined.edge@a.test\u0001zed across": a term spanning the join finds nothing.
-    expect((await w.core.list(admin, { q: "a.test\u0001zed" })).data).toEqual([]);
-    expect((await w.core.list(admin, { q: "test zed" })).data).toEqual([]);
-    expect((await w.core.list(admin, { q: "testzed" })).data).toEqual([]);
-    // Either side alone does.
-    expect((await w.core.list(admin, { q: "edge@a.te" })).data.map((u) => u.id)).toEqual([user.id]);
-    expect((await w.core.list(admin, { q: "zed acr" })).data.map((u) => u.id)).toEqual([user.id]);
+    // Matches first (the default here), and the ordered walk (no estimate is ≤ -1): by name
+    // (users_search's name index) and by creation (users' own index).
+    const walking = createUsersCore(w.database.db, { appUrl: "http://roster.test", searchMatchesFirstBelow: -1 });
+    for (const core of [w.core, walking]) {
+      for (const input of [{}, { sort: "created" }, { role: ["member"] }] as const) {
+        // The search text is "joined.edge@a.test\u0001zed across": terms spanning the join find nothing.
+        for (const q of ["a.test\u0001zed", "t\u0001z", "\u0001zed across"]) {
+          expect((await core.list(admin, { q, ...input })).data, `${q} ${JSON.stringify(input)}`).toEqual([]);
+        }
+        // Either side alone does.
+        expect((await core.list(admin, { q: "edge@a.te", ...input })).data.map((u) => u.id)).toEqual([user.id]);
+        expect((await core.list(admin, { q: "zed acr", ...input })).data.map((u) => u.id)).toEqual([user.id]);
+      }
+    }
+  });
+
+  it("an upsert, a new org, a new created time: the search row follows each", async () => {
+    const db = w.database.db;
+    // INSERT … ON CONFLICT DO UPDATE: one row inserted (the insert trigger), one updated (the update trigger).
+    const existing = await w.addUser(w.orgA, "upsert.old@a.test");
+    await queryRows(
+      db,
+      sql`insert into users (org_id, email, email_key, name, role, status)
+          values (${w.orgA}, 'upsert.old@a.test', 'upsert.old@a.test', 'Upserted Name', 'member', 'active'),
+                 (${w.orgA}, 'upsert.new@a.test', 'upsert.new@a.test', 'Upsert New', 'member', 'active')
+          on conflict (email_key) do update set name = excluded.name`,
+    );
+    expect(await outOfStep(db)).toEqual([]);
+    const [renamed] = await queryRows<{ name_key: string }>(db, sql`select name_key from users_search where id = ${existing.id}`);
+    expect(renamed!.name_key).toBe("upserted name");
+    // Another org, another created time.
+    await queryRows(db, sql`update users set org_id = ${w.orgB}, created_at = '2020-02-02T00:00:00Z' where id = ${existing.id}`);
+    expect(await outOfStep(db)).toEqual([]);
+    const bAdmin = w.as(w.u.bAdmin);
+    expect((await w.core.list(bAdmin, { q: "upserted" })).data.map((u) => u.id)).toEqual([existing.id]);
+    expect((await w.core.list(w.as(w.u.admin), { q: "upserted" })).data).toEqual([]);
   });
 });
 

@@ -192,6 +192,15 @@ describe("substring search: matches first or ordered walk, the same results", ()
       const next = await statements(db, () => core.list(admin, { q: "ó briain", sort: "name", limit: 3, cursor: paged.result.nextCursor! }));
       expect(next.result.total).toBe(all.result.data.length);
       expect(next.sql.filter((s) => /count\(\*\)/.test(s))).toHaveLength(1);
+      // Back to the first page by its cursor: counted too, the same total.
+      const back = await statements(db, () => core.list(admin, { q: "ó briain", sort: "name", limit: 3, cursor: next.result.prevCursor! }));
+      expect(back.result.data).toEqual(paged.result.data);
+      expect(back.result).toMatchObject({ total: all.result.data.length, totalExact: true });
+      expect(back.sql.filter((s) => /count\(\*\)/.test(s))).toHaveLength(1);
+      // No match at all: an empty first page, total 0, nothing counted.
+      const none = await statements(db, () => core.list(admin, { q: "xyzzy" }));
+      expect(none.result).toMatchObject({ data: [], total: 0, totalExact: true, nextCursor: null, prevCursor: null });
+      expect(none.sql.filter((s) => /count\(\*\)/.test(s))).toEqual([]);
     }
   });
 

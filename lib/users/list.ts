@@ -97,9 +97,6 @@ function searchTableMatch(orgId: string, term: string): SQL {
   return sql`${usersSearch.orgId} = ${orgId} and ${searchText} like ${pattern}${across}`;
 }
 
-/** Whether a filter asks for anything besides a search term (then its matches need users' columns). */
-const filtersBeyondTerm = (q: ListFilterInput) =>
-  Boolean(q.email || q.status?.length || q.role?.length || q.invitation || q.neverSignedIn || q.notSeenSince);
 
 /**
  * How listFilter compares a substring term: "index" asks users_search (a semi-join that its
@@ -176,7 +173,7 @@ export const SEARCH_MATCHES_FIRST_BELOW = 50_000;
  * first from users_search alone (a term and nothing else) or from users; or (`walk`, a term
  * alone sorted by name) a walk along users_search's name index, filtering as it goes.
  */
-export type MatchesSource = { from: "users_search" | "users"; where: SQL; walk?: boolean };
+export type MatchesSource = { from: "users_search" | "users"; where: SQL; orgId: string; walk?: boolean };
 
 /**
  * How to read the pages of a filter: its statements for a walk along the sort's index
@@ -205,15 +202,18 @@ export async function searchPlan(
   const where = listFilter(orgId, q, now);
   const term = searchTerm(q.q);
   const substring = term !== null && !isPrefixTerm(term);
+  // Anything besides the term? Read from listFilter itself, so a filter added there counts too.
+  const beyondTerm =
+    dialect.sqlToQuery(listFilter(orgId, { ...q, q: undefined }, now)).sql !== dialect.sqlToQuery(listFilter(orgId, {}, now)).sql;
   // A term alone is answered by users_search alone: users is read for the page's rows only.
-  const count = substring && !filtersBeyondTerm(q) ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
+  const count = substring && !beyondTerm ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
   const estimate = await recentEstimate(db, count.where, count.table);
   const alone = count.table === usersSearch;
   const matches: MatchesSource | null =
     substring && estimate <= threshold
-      ? { from: alone ? "users_search" : "users", where: count.where }
+      ? { from: alone ? "users_search" : "users", where: count.where, orgId }
       : substring && alone && /^-?name$/.test(sort)
-        ? { from: "users_search", where: count.where, walk: true }
+        ? { from: "users_search", where: count.where, orgId, walk: true }
         : null;
   return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, estimate };
 }
@@ -289,7 +289,10 @@ type KeysetOptions = {
   after?: readonly [key: string, id: string] | null;
   reverse?: boolean;
   limit: number;
-  /** Read these matches first, then sort them (searchPlan); else walk the sort's index with `where`. */
+  /**
+   * Where the rows come from (searchPlan): matches read first and sorted, or (`walk`) a walk of
+   * users_search's name index; when absent, a walk of users' sort index filtered by `where`.
+   */
   matches?: MatchesSource | null;
 };
 
@@ -376,10 +379,12 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
     .orderBy(sql`${key} ${dir}`, sql`${from.id} ${dir}`)
     .limit(opts.limit)
     .as("page");
+  // The org is checked again on the users row: the page's ids may come from users_search.
+  const sameOrg = source ? sql` and ${users.orgId} = ${source.orgId}` : sql``;
   const rows = await db
     .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: sql<string>`(${page.key})::text` })
     .from(page)
-    .innerJoin(users, sql`${users.id} = ${page.id}`)
+    .innerJoin(users, sql`${users.id} = ${page.id}${sameOrg}`)
     .orderBy(sql`${page.key} ${dir}`, sql`${page.id} ${dir}`);
   return rows.map((r) => ({ user: userFromJson(r.user), sortKey: r.sortKey }));
 }

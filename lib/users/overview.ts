@@ -1,7 +1,9 @@
 import "server-only";
 // The overview (`/`): the organization at a glance for every console role. Each figure carries
 // the users-list query that shows exactly the people it counts, and is counted by the list's own
-// WHERE clause, so following a figure's link lands on a list whose total is that figure.
+// WHERE clause, so following a figure's link lands on a list whose total is that figure (where
+// the figure is an estimate, the list may know better: a first page that holds every match
+// reports their exact number).
 import { and, asc, eq, gt, isNull, lte } from "drizzle-orm";
 import { invitations, users } from "../db/schema";
 import type { Status } from "../validation/enums";

@@ -17,7 +17,9 @@ ALTER TABLE "users_search" ADD CONSTRAINT "users_search_id_users_id_fk" FOREIGN 
 INSERT INTO "users_search" ("id", "org_id", "email_key", "name_key", "created_at", "last_login_at")
   SELECT "id", "org_id", "email_key", lower("name"), "created_at", "last_login_at" FROM "users";--> statement-breakpoint
 -- New users: one set-based insert per statement (a seed of 50,000 users is one INSERT here).
-CREATE FUNCTION "users_search_insert"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Both functions run as their owner (the migrating role), with a fixed search_path: a role that
+-- may write users then needs no grant on users_search, and cannot redirect the writes.
+CREATE FUNCTION "users_search_insert"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
   INSERT INTO "users_search" ("id", "org_id", "email_key", "name_key", "created_at", "last_login_at")
     SELECT "id", "org_id", "email_key", lower("name"), "created_at", "last_login_at" FROM "new_users";
@@ -29,7 +31,7 @@ CREATE TRIGGER "users_search_insert" AFTER INSERT ON "users"
   FOR EACH STATEMENT EXECUTE FUNCTION "users_search_insert"();--> statement-breakpoint
 -- Changed users: only an UPDATE that sets one of these columns fires it (a role or status
 -- change does not), and only a row whose values changed writes.
-CREATE FUNCTION "users_search_update"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "users_search_update"() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
   UPDATE "users_search"
      SET "org_id" = NEW."org_id", "email_key" = NEW."email_key", "name_key" = lower(NEW."name"),
