@@ -169,7 +169,10 @@ async function replay(client: RawClient, plan: ReturnType<typeof rawPlan>): Prom
   const pages = await Promise.all(plan.page.map(run));
   // The merged page: the alternatives' rows, each user once, as many as the limit asked for.
   const ids = new Set(pages.flatMap((r) => r.rows.map((row) => JSON.stringify(Object.values(row as object)[0]))));
-  const limit = Number(plan.page[0]!.params[plan.page[0]!.params.length - 1]);
+  // The page's `limit $n` (a later parameter may follow it: the org checked on the join).
+  const first = plan.page[0]!;
+  const limitAt = Number(/\blimit \$(\d+)/i.exec(first.text)?.[1]);
+  const limit = Number(first.params[limitAt - 1]);
   await Promise.all([
     ...plan.invitations.map(run),
     (async () => {
