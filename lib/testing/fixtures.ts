@@ -1,7 +1,7 @@
 // Test fixtures: a fresh database with two organizations and one user per role.
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { organizations, users, type UserRow } from "../db/schema";
+import { organizations, users, type NewUserRow, type UserRow } from "../db/schema";
 import { createTestDatabase } from "../db/testing";
 import { hashPassword } from "../security/passwords";
 import type { Role, Status } from "../validation/enums";
@@ -20,7 +20,8 @@ export interface World {
   /** Org A: admin, admin2, manager, auditor, member, invited, deactivated; org B: bAdmin, bMember. */
   u: Record<"admin" | "admin2" | "manager" | "auditor" | "member" | "invited" | "deactivated" | "bAdmin" | "bMember", UserRow>;
   as: (user: UserRow, extra?: Partial<Principal>) => Principal;
-  addUser: (orgId: string, email: string, role?: Role, status?: Status) => Promise<UserRow>;
+  /** `extra`: any other column of the row (a temporary password: `{ mustChangePassword: true }`). */
+  addUser: (orgId: string, email: string, role?: Role, status?: Status, extra?: Partial<NewUserRow>) => Promise<UserRow>;
   reload: (id: string) => Promise<UserRow | undefined>;
   close: () => Promise<void>;
 }
@@ -35,13 +36,14 @@ export async function createWorld(config: Partial<CoreConfig> = {}): Promise<Wor
   const passwordHash = await hashCache;
   const [a] = await db.insert(organizations).values({ name: "Org A", slug: "org-a" }).returning();
   const [b] = await db.insert(organizations).values({ name: "Org B", slug: "org-b" }).returning();
-  const addUser = async (orgId: string, email: string, role: Role = "member", status: Status = "active") => {
+  const addUser = async (orgId: string, email: string, role: Role = "member", status: Status = "active", extra: Partial<NewUserRow> = {}) => {
     const [row] = await db
       .insert(users)
       .values({
         orgId, email, emailKey: emailKey(email), name: email.split("@")[0]!, role, status,
         passwordHash: status === "invited" ? null : passwordHash,
         deactivatedAt: status === "deactivated" ? new Date() : null,
+        ...extra,
       })
       .returning();
     return row!;

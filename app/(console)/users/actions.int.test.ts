@@ -108,11 +108,8 @@ describe("crafted calls at the door", () => {
   });
 
   it("a session with a temporary password: every action FORBIDDEN, nothing changed (SECURITY 12)", async () => {
-    const [admin] = await w.database.db
-      .insert(users)
-      .values({ orgId: w.orgA, email: "temp-admin@a.test", emailKey: "temp-admin@a.test", name: "Temp", role: "admin", status: "active", mustChangePassword: true })
-      .returning();
-    state.principal = w.as(admin!);
+    const admin = await w.addUser(w.orgA, "temp-admin@a.test", "admin", "active", { mustChangePassword: true });
+    state.principal = w.as(admin);
     const target = await w.addUser(w.orgA, "temp-target@a.test");
     for (const c of cases) {
       const r = await c.call(c.target === "invited" ? w.u.invited.id : target.id);

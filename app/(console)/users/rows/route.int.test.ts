@@ -4,7 +4,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { consoleErrorOf, type CountingDoorState, setUpCountingDoorWorld } from "@/lib/testing/doors";
 import type { World } from "@/lib/testing/fixtures";
-import { users } from "@/lib/db/schema";
 import type { ListUsersResult } from "@/lib/users/types";
 
 const state = vi.hoisted((): CountingDoorState => ({ principal: null, core: null, coreCalls: 0 }));
@@ -43,11 +42,8 @@ describe("GET /users/rows", () => {
   });
 
   it("a session with a temporary password: 403 FORBIDDEN until it is changed (SECURITY 12)", async () => {
-    const [temp] = await w.database.db
-      .insert(users)
-      .values({ orgId: w.orgA, email: "temp-rows@a.test", emailKey: "temp-rows@a.test", name: "Temp", role: "auditor", status: "active", mustChangePassword: true })
-      .returning();
-    state.principal = w.as(temp!);
+    const temp = await w.addUser(w.orgA, "temp-rows@a.test", "auditor", "active", { mustChangePassword: true });
+    state.principal = w.as(temp);
     const res = await get("");
     expect(res.status).toBe(403);
     expect(await consoleErrorOf(res)).toMatchObject({ code: "FORBIDDEN" });
