@@ -204,6 +204,7 @@ export async function searchPlan(
   const substring = term !== null && !isPrefixTerm(term);
   // Anything besides the term? Read from listFilter itself, so a filter added there counts too.
   const beyondTerm =
+    substring &&
     dialect.sqlToQuery(listFilter(orgId, { ...q, q: undefined }, now)).sql !== dialect.sqlToQuery(listFilter(orgId, {}, now)).sql;
   // A term alone is answered by users_search alone: users is read for the page's rows only.
   const count = substring && !beyondTerm ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
