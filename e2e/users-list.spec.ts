@@ -232,6 +232,33 @@ test("an admin changes a role inline; a refusal rolls it back with the server's 
   await expect(page.getByRole("combobox", { name: "Role for admin@acme.example" })).toHaveCount(0);
 });
 
+test("rows are reused in place: a row that now shows another user shows that user's own role and actions", async ({ page }) => {
+  // Members only: the user made a manager leaves the list on the refresh after the change, and
+  // the next member moves up into the row whose select was just changed.
+  await page.goto("/users?status=active&role=member&sort=email&limit=10");
+  const before = await shownEmails(page);
+  const changed = before[0]!;
+  await page.getByRole("combobox", { name: `Role for ${changed}` }).selectOption("manager");
+  await expect(page.getByRole("status").filter({ hasText: `${changed} is now manager` })).toBeVisible();
+  await expect.poll(() => emails(page)).toEqual(expect.arrayContaining([before[1]!]));
+  await expect.poll(async () => (await emails(page))[0]).toBe(before[1]);
+  expect(await roles(page)).toEqual((await emails(page)).map(() => "Member"));
+  await expect(page.getByRole("combobox", { name: `Role for ${before[1]}` })).toHaveValue("member");
+
+  // Invited users' rows carry an actions menu, named for the user now in the row.
+  await page.goto("/users?status=invited&sort=email&limit=10");
+  const invited = await shownEmails(page);
+  await page.getByRole("button", { name: `Actions for ${invited[0]}` }).click();
+  await expect(page.getByRole("menu")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect.poll(async () => (await emails(page))[0]).not.toBe(invited[0]);
+  const next = await emails(page);
+  await expect(page.getByRole("menu")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: `Actions for ${next[0]}` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `Actions for ${invited[0]}` })).toHaveCount(0);
+});
+
 test("export downloads the whole filter, not just the visible page, in each format", async ({ page }) => {
   await page.goto("/users?status=deactivated&limit=10");
   const summary = await page.getByText(/\d+ users? match/).innerText();

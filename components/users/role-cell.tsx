@@ -1,16 +1,28 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { useToast } from "@/components/ui/toaster";
 import type { UserDTO } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
 import { changeRoleAction } from "@/app/(console)/users/actions";
 import { ROLE_LABELS } from "./format";
 
-/** Inline role editing in a row: optimistic, rolled back with the server's reason on refusal. */
+/**
+ * Inline role editing in a row: optimistic, rolled back with the server's reason on refusal.
+ * The table reuses a row's cell for whichever user comes to sit in its place (users-table.tsx),
+ * so the shown role starts over from the user's own when the user or their version changes,
+ * and a change's outcome only touches the select while it still shows that user.
+ */
 export function RoleCell({ user }: { user: UserDTO }) {
-  const [role, setRole] = useState<Role>(user.role);
+  const of = `${user.id}:${user.version}`;
+  const [shown, setShown] = useState<{ role: Role; of: string }>({ role: user.role, of });
+  if (shown.of !== of) setShown({ role: user.role, of });
+  const role = shown.of === of ? shown.role : user.role;
+  const current = useRef(of);
+  useEffect(() => {
+    current.current = of;
+  });
   const [pending, startTransition] = useTransition();
   const toast = useToast();
   const router = useRouter();
@@ -22,11 +34,11 @@ export function RoleCell({ user }: { user: UserDTO }) {
       onChange={(e) => {
         const next = e.target.value as Role;
         const previous = role;
-        setRole(next);
+        setShown({ role: next, of });
         startTransition(async () => {
           const r = await changeRoleAction(user.id, { role: next, expectedVersion: user.version });
           if (!r.ok) {
-            setRole(previous);
+            if (current.current === of) setShown({ role: previous, of });
             toast({ tone: "error", message: r.error.message });
           } else {
             toast({ tone: "success", message: `${user.email} is now ${ROLE_LABELS[next].toLowerCase()}` });

@@ -94,7 +94,7 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       const { viewer } = table.options.meta as TableMeta;
       // Admins change roles inline (not their own: the core refuses, so the UI does not offer it).
       return viewer.role === "admin" && row.original.id !== viewer.userId ? (
-        <RoleCell key={`${row.original.id}:${row.original.version}`} user={row.original} />
+        <RoleCell user={row.original} />
       ) : (
         ROLE_LABELS[row.original.role]
       );
@@ -114,8 +114,11 @@ const columns: ColumnDef<Features, UserDTO>[] = [
     cell: ({ row, table }) => {
       const viewerRole = (table.options.meta as TableMeta).viewer.role;
       if (!canManageInvitation(viewerRole, row.original)) return null;
+      // Keyed by user: a menu loaded (and opened) for one user is not shown for the next user
+      // in this row's place.
       return (
         <LazyOpen
+          key={row.original.id}
           importer={loadRowActions}
           props={{ user: row.original, viewerRole }}
           placeholder={(t) => (
@@ -178,6 +181,12 @@ type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRo
  * The table's rows. Rendered again only when the rows, the selection or the visible columns
  * change: typing a search or picking a filter re-renders the table around them (the query, the
  * loading state) while the old rows stay as they are until the new ones arrive.
+ *
+ * Rows and cells are keyed by their place, not by user: a new page or search result reuses the
+ * page's rows, cells, checkboxes and selects, and only their text and values change. Keyed by
+ * user, every result mounted a new table body (~1,000 elements for 50 rows), most of the time
+ * between a search's response and its paint. What holds state per user is keyed by user within
+ * its cell (the row actions' menu) or starts over when its user changes (RoleCell).
  */
 const UsersTableBody = memo(function UsersTableBody({
   rows,
@@ -191,9 +200,9 @@ const UsersTableBody = memo(function UsersTableBody({
 }) {
   return (
     <tbody>
-      {rows.map((row) => (
+      {rows.map((row, place) => (
         <tr
-          key={row.id}
+          key={place}
           onPointerEnter={preloadUserDrawer}
           className="cursor-pointer border-t border-neutral-200 hover:bg-neutral-50 dark:border-neutral-800 dark:hover:bg-neutral-900"
           aria-selected={row.getIsSelected()}
@@ -203,7 +212,7 @@ const UsersTableBody = memo(function UsersTableBody({
           }}
         >
           {row.getVisibleCells().map((cell) => (
-            <td key={cell.id} className="px-3 py-2">
+            <td key={cell.column.id} className="px-3 py-2">
               {flexRender(cell.column.columnDef.cell, cell.getContext())}
             </td>
           ))}
@@ -250,7 +259,8 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   const [lastFilterKey, setLastFilterKey] = useState(filterKey);
   if (filterKey !== lastFilterKey) {
     setLastFilterKey(filterKey);
-    setRowSelection({});
+    // (Only if something is selected: a new empty selection would render every row again.)
+    if (Object.keys(rowSelection).length > 0) setRowSelection({});
   }
   useEffect(() => () => clearTimeout(debounce.current), []);
 
