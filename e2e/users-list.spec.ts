@@ -172,6 +172,61 @@ test("a failed search's error goes once its rows arrive: another page size, then
   expect(searches()).toBe(3); // the cut-off request, the 10-row page's, and the one after Back
 });
 
+/** Holds /users/rows requests for `term` for `ms` before they go to the server. */
+async function slowSearch(page: Page, term: string, ms: number) {
+  await page.route(
+    (url) => url.pathname === "/users/rows" && url.searchParams.get("q") === term,
+    async (route) => {
+      await new Promise((r) => setTimeout(r, ms));
+      await route.continue().catch(() => {}); // aborted meanwhile by the page
+    },
+  );
+}
+
+test("a search changes the URL with its rows; a slow one says it is loading", async ({ page }) => {
+  await page.goto("/users");
+  await expect(rows(page)).toHaveCount(50);
+  await slowSearch(page, "lovelace", 1500);
+  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
+  await expect(page.getByText("· Loading…")).toBeVisible();
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(1);
+  expect(page.url()).not.toMatch(/q=/); // the rows are not here yet
+  await expect(page).toHaveURL(/q=lovelace/);
+  await expect(page.getByText("· Loading…")).toHaveCount(0);
+  for (const e of await shownEmails(page)) expect(e).toContain("lovelace");
+});
+
+test("a change made while a search is on its way keeps the search; a newer search wins over an older one", async ({ page }) => {
+  await page.goto("/users?sort=email");
+  await expect(rows(page)).toHaveCount(50);
+  // A page size chosen while the search waits: one URL with both, the search's late answer unused.
+  await slowSearch(page, "lovelace", 1500);
+  await page.getByRole("searchbox", { name: "Search users" }).fill("lovelace");
+  await expect(page.getByText("· Loading…")).toBeVisible();
+  await page.getByLabel("Rows per page").selectOption("10");
+  await expect(page).toHaveURL(/q=lovelace/);
+  await expect(page).toHaveURL(/limit=10/);
+  await expect.poll(async () => (await emails(page)).length).toBeLessThanOrEqual(10);
+  const withSize = await shownEmails(page);
+  for (const e of withSize) expect(e).toContain("lovelace");
+  await page.waitForTimeout(1800); // past the held request
+  await expect(page).toHaveURL(/limit=10/);
+  expect(await emails(page)).toEqual(withSize);
+
+  // A newer term typed while the older one waits: the older one's answer is never shown.
+  await slowSearch(page, "turing", 1500);
+  const box = page.getByRole("searchbox", { name: "Search users" });
+  await box.fill("turing");
+  await expect(page.getByText("· Loading…")).toBeVisible();
+  await box.fill("hopper");
+  await expect(page).toHaveURL(/q=hopper/);
+  const hoppers = await shownEmails(page);
+  for (const e of hoppers) expect(e).toContain("hopper");
+  await page.waitForTimeout(1800);
+  await expect(page).toHaveURL(/q=hopper/);
+  expect(await emails(page)).toEqual(hoppers);
+});
+
 test("the column chooser hides and shows columns", async ({ page }) => {
   await page.goto("/users");
   await page.getByRole("button", { name: "Columns" }).click();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { useToast } from "@/components/ui/toaster";
 import type { UserDTO } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
@@ -19,10 +19,6 @@ export function RoleCell({ user }: { user: UserDTO }) {
   const [shown, setShown] = useState<{ role: Role; of: string }>({ role: user.role, of });
   if (shown.of !== of) setShown({ role: user.role, of });
   const role = shown.of === of ? shown.role : user.role;
-  const current = useRef(of);
-  useEffect(() => {
-    current.current = of;
-  });
   const [pending, startTransition] = useTransition();
   const toast = useToast();
   const router = useRouter();
@@ -38,7 +34,8 @@ export function RoleCell({ user }: { user: UserDTO }) {
         startTransition(async () => {
           const r = await changeRoleAction(user.id, { role: next, expectedVersion: user.version });
           if (!r.ok) {
-            if (current.current === of) setShown({ role: previous, of });
+            // Rolled back only while the select still shows this user at this version.
+            setShown((s) => (s.of === of ? { role: previous, of } : s));
             toast({ tone: "error", message: r.error.message });
           } else {
             toast({ tone: "success", message: `${user.email} is now ${ROLE_LABELS[next].toLowerCase()}` });

@@ -43,6 +43,10 @@ function requestRows(key: string): Request {
   return { key, controller, promise, taken: false };
 }
 
+/** What a failed request says: fetch itself fails (a TypeError) when the connection does. */
+const failureMessage = (err: unknown) =>
+  err instanceof TypeError ? "The connection to the server failed." : err instanceof Error ? err.message : String(err);
+
 /**
  * The page of users the table shows, for the URL's list key. The server page renders rows (first
  * load, reload, the refresh after a change, the drawer's navigation): those are the newest. When
@@ -58,6 +62,10 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
   const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
   const [attempt, setAttempt] = useState(0);
   const inflight = useRef<Request | null>(null);
+  /** A key whose outcome load() recorded before the URL took it: its effect has nothing to read. */
+  const loaded = useRef<string | null>(null);
+  /** What load() is reading. */
+  const loading = useRef<Request | null>(null);
   if (fromServer !== lastFromServer) {
     setLastFromServer(fromServer);
     setShown({ result: fromServer, key: serverKey });
@@ -80,6 +88,12 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
 
   useEffect(() => {
     if (shown.key === key) return;
+    if (loaded.current === key) {
+      // Its failure is shown already (load); a later visit to the key reads it afresh.
+      loaded.current = null;
+      return;
+    }
+    loaded.current = null;
     const r = request(key);
     r.taken = true;
     let current = true;
@@ -94,9 +108,7 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
         // Aborted while its key is still the URL's (a prefetch for a key the URL did not take):
         // ask again.
         if (r.controller.signal.aborted) return setAttempt((n) => n + 1);
-        // fetch itself fails (a TypeError) when the connection does: say that, not the browser's words.
-        const message = err instanceof TypeError ? "The connection to the server failed." : err instanceof Error ? err.message : String(err);
-        setFailure({ key, message });
+        setFailure({ key, message: failureMessage(err) });
       },
     );
     return () => {
@@ -104,7 +116,13 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
     };
   }, [key, shown.key, attempt]);
 
-  useEffect(() => () => inflight.current?.controller.abort(), []);
+  useEffect(
+    () => () => {
+      inflight.current?.controller.abort();
+      loading.current?.controller.abort();
+    },
+    [],
+  );
 
   return {
     result: shown.result,
@@ -115,6 +133,43 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
     /** Starts reading the rows of a key the URL is about to have. */
     prefetch: (k: string) => {
       if (k !== shown.key) request(k);
+    },
+    /**
+     * Reads the rows of a key before the URL takes it (the search box: the URL changes once its
+     * rows are here, so nothing renders while they are on their way). Once read, and if
+     * `wanted()` still holds, shows them (or records their failure) and calls `then` with true
+     * (or false) in the same task, so that the caller's URL change renders with them; with null
+     * when they were not wanted any more, or the request was aborted (a newer one replaced it).
+     */
+    load: (k: string, wanted: () => boolean, then: (outcome: boolean | null) => void) => {
+      loading.current?.controller.abort();
+      loading.current = null;
+      if (k === shown.key) return then(wanted() ? true : null);
+      // Its own request, beside the URL's: neither aborts the other (the URL's key has not changed).
+      const r = requestRows(k);
+      loading.current = r;
+      r.promise.finally(() => {
+        if (loading.current === r) loading.current = null;
+      }).catch(() => {});
+      r.promise.then(
+        (result) => {
+          if (!wanted()) return then(null);
+          setShown({ result, key: k });
+          setFailure((f) => (f?.key === k ? null : f));
+          then(true);
+        },
+        (err: unknown) => {
+          if (err === SIGNED_OUT || r.controller.signal.aborted || !wanted()) return then(null);
+          setFailure({ key: k, message: failureMessage(err) });
+          loaded.current = k;
+          then(false);
+        },
+      );
+    },
+    /** Aborts what load() is reading (its outcome is no longer wanted). */
+    cancelLoad: () => {
+      loading.current?.controller.abort();
+      loading.current = null;
     },
     retry: () => {
       inflight.current = null;

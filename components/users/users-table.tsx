@@ -35,6 +35,9 @@ const loadRowActions = () => import("./invitation-row-actions").then((m) => m.In
 
 const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
 
+/** A search whose rows take longer than this shows "Loading…" (a faster one just shows its rows). */
+const SLOW_SEARCH_MS = 150;
+
 interface TableMeta {
   openUser: (id: string) => void;
   viewer: { userId: string; role: Role };
@@ -237,7 +240,6 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   const [params, setParams] = useQueryStates(usersSearchParams, { shallow: true, history: "push" });
   const rows = useUsersRows(fromServer, resultKey, usersListKey(params));
   const { result } = rows;
-  const pending = rows.loading;
 
   // The rows request starts here, with the URL change, not after React has rendered it. The
   // search's debounce calls this from an earlier render: the latest parameters come from a ref.
@@ -245,9 +247,49 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   useEffect(() => {
     latestParams.current = params;
   });
+  // A search on its way (see `runSearch`): its term, and its list key.
+  const pendingSearch = useRef<{ q: string; key: string } | null>(null);
+  const [slowSearch, setSlowSearch] = useState(false);
+  const pending = rows.loading || slowSearch;
   const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") => {
-    rows.prefetch(usersListKey({ ...latestParams.current, cursor: null, ...patch }));
-    void setParams({ cursor: null, ...patch }, { history });
+    // A search still on its way goes into this change's URL: it is not lost, and not written after.
+    const searching = pendingSearch.current;
+    pendingSearch.current = null;
+    if (searching) {
+      rows.cancelLoad();
+      setSlowSearch(false);
+    }
+    const next = { cursor: null, ...(searching ? { q: searching.q } : {}), ...patch };
+    rows.prefetch(usersListKey({ ...latestParams.current, ...next }));
+    void setParams(next, { history });
+  };
+  /**
+   * The search box's term, after its debounce. Its rows are read first and the URL changes when
+   * they are here, in the same render: while they are on their way the page does no work, so the
+   * browser and the server have the machine to themselves (writing the URL at once rendered the
+   * table again, then Next's router, and the icon was fetched again, all during the request).
+   * "Loading…" shows if they take longer than SLOW_SEARCH_MS. The URL keeps its own history
+   * entry (replace), as before; a newer search, another change or Back/Forward meanwhile wins.
+   */
+  const runSearch = (q: string) => {
+    const base = usersListKey(latestParams.current);
+    const key = usersListKey({ ...latestParams.current, cursor: null, q });
+    const mine = key === base ? null : { q, key };
+    if (pendingSearch.current && !mine) {
+      rows.cancelLoad();
+      setSlowSearch(false);
+    }
+    pendingSearch.current = mine;
+    if (!mine) return;
+    const slow = setTimeout(() => pendingSearch.current === mine && setSlowSearch(true), SLOW_SEARCH_MS);
+    const wanted = () => pendingSearch.current === mine && usersListKey(latestParams.current) === base;
+    rows.load(key, wanted, (outcome) => {
+      clearTimeout(slow);
+      if (pendingSearch.current !== mine) return;
+      pendingSearch.current = null;
+      setSlowSearch(false);
+      if (outcome !== null) void setParams({ cursor: null, q }, { history: "replace" });
+    });
   };
   const [search, setSearch] = useState(params.q);
   const [rowSelection, setRowSelection] = useState<RowSelectionState>({});
@@ -308,7 +350,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
             const value = e.target.value;
             setSearch(value);
             clearTimeout(debounce.current);
-            debounce.current = setTimeout(() => update({ q: value.trim() }, "replace"), 250);
+            debounce.current = setTimeout(() => runSearch(value.trim()), 250);
           }}
           className="w-72 rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm dark:border-neutral-700 dark:bg-neutral-900"
         />
