@@ -91,8 +91,11 @@ export const users = pgTable(
 export const usersSearch = pgTable(
   "users_search",
   {
+    // No primary key: the table is partitioned by name (migration 0008), and a partitioned
+    // table's unique keys must hold the partition key. users.id is the one unique key; this
+    // column follows it (foreign key, cascade) and is indexed for the triggers' updates.
     id: uuid("id")
-      .primaryKey()
+      .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     orgId: uuid("org_id").notNull(),
     /** users.email_key. */
@@ -114,6 +117,7 @@ export const usersSearch = pgTable(
     // with the email key in it too (after the unique id, so it never changes the order) the
     // walk reads no table page at all (an index-only scan).
     index("users_search_org_name").on(t.orgId, sql`${t.nameKey} collate "C"`, t.id, t.emailKey),
+    index("users_search_id").on(t.id),
   ],
 );
 

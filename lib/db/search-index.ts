@@ -17,14 +17,19 @@ import { queryRows, type Db } from "./client";
  */
 export const SEARCH_INDEXES = ["users_search_text_trgm"] as const;
 
-/** Merges the trigram indexes' pending lists now; returns the pending pages merged. */
+/**
+ * Merges the trigram indexes' pending lists now; returns the pending pages merged. users_search
+ * is partitioned (migration 0008): its index is one per partition, each with its own list.
+ */
 export async function mergePendingSearchEntries(db: Db): Promise<number> {
   const [row] = await queryRows<{ pages: string | number }>(
     db,
-    sql`select (${sql.join(
-      SEARCH_INDEXES.map((name) => sql`gin_clean_pending_list(${name}::regclass)`),
-      sql` + `,
-    )})::int as pages`,
+    sql`select coalesce(sum(gin_clean_pending_list(i.inhrelid::regclass)), 0)::int as pages
+          from pg_inherits i
+         where i.inhparent in (${sql.join(
+           SEARCH_INDEXES.map((name) => sql`${name}::regclass`),
+           sql`, `,
+         )})`,
   );
   return Number(row?.pages ?? 0);
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, queryRows, type Db } from "./client";
 import { createWorld, type World } from "../testing/fixtures";
 import { createUsersCore } from "../users";
+import { USERS_SEARCH_NAME_BOUNDS } from "../users/list";
 
 let w: World;
 beforeAll(async () => {
@@ -188,6 +189,40 @@ describe("migration 0006 on a database that already has users", () => {
       expect(found[0]!.n).toBe(11); // 1, 10–19
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe("users_search's partitions (migration 0008)", () => {
+  it("are the ranges of the name key the list reads them by (USERS_SEARCH_NAME_BOUNDS), in order", async () => {
+    const parts = await queryRows<{ name: string; bound: string }>(
+      w.database.db,
+      sql`select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+          from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'users_search'::regclass order by c.relname`,
+    );
+    const b = USERS_SEARCH_NAME_BOUNDS;
+    expect(parts).toEqual(
+      Array.from({ length: b.length + 1 }, (_, i) => ({
+        name: `users_search_p${String(i).padStart(2, "0")}`,
+        bound: `FOR VALUES FROM (${i === 0 ? "MINVALUE" : `'${b[i - 1]}'`}) TO (${i === b.length ? "MAXVALUE" : `'${b[i]}'`})`,
+      })),
+    );
+  });
+
+  it("a rename moves the user's search row to the partition of its new name; a search still finds it once", async () => {
+    const admin = w.as(w.u.admin);
+    const password = "a strong new passphrase";
+    const { user } = await w.core.create(admin, { email: "mover@sync.test", name: "Aaron Mover", role: "member", password, passwordConfirmation: password });
+    const partition = async () =>
+      (await queryRows<{ p: string }>(w.database.db, sql`select tableoid::regclass::text as p from users_search where id = ${user.id}`)).map((r) => r.p);
+    expect(await partition()).toEqual(["users_search_p00"]);
+    for (const [name, p] of [["Zoltán Mover", "users_search_p15"], ["Émile Mover", "users_search_p15"], ["Mover Mid", "users_search_p09"], ["0 Mover", "users_search_p00"]] as const) {
+      await w.core.update(admin, user.id, { name });
+      expect(await partition()).toEqual([p]);
+      expect(await outOfStep(w.database.db)).toEqual([]);
+      const found = await w.core.list(admin, { q: "mover@sync", sort: "name" });
+      expect(found.data.map((u) => u.id)).toEqual([user.id]);
     }
   });
 });

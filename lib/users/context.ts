@@ -22,6 +22,12 @@ export interface CoreConfig {
    * is walked in order and filtered. Default SEARCH_MATCHES_FIRST_BELOW.
    */
   searchMatchesFirstBelow: number;
+  /**
+   * A term alone sorted by name, read matches first with more estimated matches than this, reads
+   * users_search's partitions in name order until its page is full (lib/users/list.ts
+   * `byPartition`). Default SEARCH_PARTITIONS_ABOVE.
+   */
+  searchPartitionsAbove: number;
 }
 
 export interface CoreDeps {

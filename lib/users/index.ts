@@ -33,7 +33,7 @@ import {
 } from "./lifecycle";
 import { exportAuditEvents, listAuditEvents } from "./audit-log";
 import { exportUsers } from "./export";
-import { getUser, listUsers, SEARCH_MATCHES_FIRST_BELOW } from "./list";
+import { getUser, listUsers, SEARCH_MATCHES_FIRST_BELOW, SEARCH_PARTITIONS_ABOVE } from "./list";
 import { overview } from "./overview";
 import { userStats } from "./stats";
 import { userTimeline } from "./timeline";
@@ -60,6 +60,7 @@ export function createUsersCore(db: Db, config: Partial<CoreConfig> = {}, now = 
       passwordResetTtlHours: e.PASSWORD_RESET_TTL_HOURS,
       bulkChunkSize: e.BULK_CHUNK_SIZE,
       searchMatchesFirstBelow: SEARCH_MATCHES_FIRST_BELOW,
+      searchPartitionsAbove: SEARCH_PARTITIONS_ABOVE,
       ...config,
     },
   };

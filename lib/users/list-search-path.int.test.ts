@@ -18,6 +18,8 @@ let rows: UserRow[];
 let ordered: UsersCore;
 /** Always reads the matches first. */
 let matchesFirst: UsersCore;
+/** Always reads the matches first, and a term alone in name order partition by partition. */
+let byPartition: UsersCore;
 
 // Org S: "grace" matches by first name (together in name order), by email only, in upper case,
 // with ties on the name (broken by id), a last sign-in on some and not others, and non-matches
@@ -37,6 +39,9 @@ beforeAll(async () => {
       people.push({ name: `${f} ${l}`, email: `u${i}.${l.toLowerCase().replace(/\W/g, "")}@s.test` });
     }
   people.push({ name: "Nobody", email: "GRACE.mail@s.test" }, { name: "Grace Hopper", email: "gh2@s.test" });
+  // Names outside a-z, at both ends of users_search's partitions (migration 0008): a digit and
+  // no name at all before "b", an accented initial after "w".
+  people.push({ name: "007 Grace", email: "bond@s.test" }, { name: "", email: "grace.noname@s.test" }, { name: "Éva Grace", email: "eva@s.test" });
   const base = Date.parse("2026-01-01T00:00:00Z");
   rows = await db
     .insert(users)
@@ -58,6 +63,7 @@ beforeAll(async () => {
   admin = w.as(rows[0]!);
   ordered = createUsersCore(db, { appUrl: "http://roster.test", searchMatchesFirstBelow: -1 });
   matchesFirst = createUsersCore(db, { appUrl: "http://roster.test", searchMatchesFirstBelow: Number.MAX_SAFE_INTEGER });
+  byPartition = createUsersCore(db, { appUrl: "http://roster.test", searchMatchesFirstBelow: Number.MAX_SAFE_INTEGER, searchPartitionsAbove: -1 });
 });
 afterAll(() => w?.close());
 
@@ -132,6 +138,7 @@ describe("substring search: matches first or ordered walk, the same results", ()
         const allA = await ordered.list(admin, { q, sort, limit: 100 });
         const allB = await matchesFirst.list(admin, { q, sort, limit: 100 });
         expect(allB).toEqual(allA);
+        expect(await byPartition.list(admin, { q, sort, limit: 100 })).toEqual(allA);
         expect(new Set(allA.data.map((u) => u.id))).toEqual(new Set(want));
         expect(allA.data).toHaveLength(want.length);
 
@@ -141,9 +148,13 @@ describe("substring search: matches first or ordered walk, the same results", ()
         const pagesB = await walk([matchesFirst], q, sort, 3);
         const mixed = await walk([ordered, matchesFirst], q, sort, 3);
         const mixed2 = await walk([matchesFirst, ordered], q, sort, 3);
+        const pagesC = await walk([byPartition], q, sort, 3);
+        const mixed3 = await walk([byPartition, ordered, matchesFirst], q, sort, 3);
         expect(pagesB).toEqual(pagesA);
         expect(mixed).toEqual(pagesA);
         expect(mixed2).toEqual(pagesA);
+        expect(pagesC).toEqual(pagesA);
+        expect(mixed3).toEqual(pagesA);
         expect(pagesA.flatMap((p) => p.data.map((u) => u.id))).toEqual(allA.data.map((u) => u.id));
 
         // Backward from the last page, switching path at every step.
@@ -151,10 +162,9 @@ describe("substring search: matches first or ordered walk, the same results", ()
         const back: string[][] = [last.data.map((u) => u.id)];
         let n = 0;
         for (let prev = last.prevCursor; prev; n++) {
-          const core = n % 2 ? ordered : matchesFirst;
-          const p = await core.list(admin, { q, sort, limit: 3, cursor: prev });
-          const same = await (n % 2 ? matchesFirst : ordered).list(admin, { q, sort, limit: 3, cursor: prev });
-          expect(same).toEqual(p);
+          const cores = [ordered, matchesFirst, byPartition];
+          const p = await cores[n % 3]!.list(admin, { q, sort, limit: 3, cursor: prev });
+          for (const other of [cores[(n + 1) % 3]!, cores[(n + 2) % 3]!]) expect(await other.list(admin, { q, sort, limit: 3, cursor: prev })).toEqual(p);
           back.unshift(p.data.map((u) => u.id));
           prev = p.prevCursor;
         }
@@ -162,6 +172,29 @@ describe("substring search: matches first or ordered walk, the same results", ()
       });
     }
   }
+
+  it("partition by partition: a statement per partition in name order, stopping once the page is full; a cursor skips the partitions before it", async () => {
+    const db = w.database.db;
+    const parts = (sql: string[]) => sql.map((s) => /from "(users_search_p\d\d)" "users_search"/.exec(s)?.[1]).filter(Boolean);
+    // lovelace: Ada's in p00, then the two Graces' (Grace, grace) in p04 (f-h): the page is full there.
+    const first = await statements(db, () => byPartition.list(admin, { q: "lovelace", sort: "name", limit: 3 }));
+    expect(first.result.data.map((u) => u.name.toLowerCase())).toEqual(["ada lovelace", "grace lovelace", "grace lovelace"]);
+    expect(parts(first.sql)).toEqual(["users_search_p00", "users_search_p01", "users_search_p02", "users_search_p03", "users_search_p04"]);
+    // The next page starts in p04 (the cursor's partition), not p00.
+    const second = await statements(db, () => byPartition.list(admin, { q: "lovelace", sort: "name", limit: 3, cursor: first.result.nextCursor! }));
+    expect(parts(second.sql)[0]).toBe("users_search_p04");
+    expect(second.result).toEqual(await ordered.list(admin, { q: "lovelace", sort: "name", limit: 3, cursor: first.result.nextCursor! }));
+    // Descending: from the last partition (Ýmir, Zed) backward.
+    const desc = await statements(db, () => byPartition.list(admin, { q: "lovelace", sort: "-name", limit: 3 }));
+    expect(parts(desc.sql)[0]).toBe("users_search_p15");
+    expect(desc.result).toEqual(await ordered.list(admin, { q: "lovelace", sort: "-name", limit: 3 }));
+    // Other orders, and a term with another filter, read all partitions at once as before.
+    for (const input of [{ sort: "-created" }, { sort: "name", role: ["member"] }] as const) {
+      expect(parts((await statements(db, () => byPartition.list(admin, { q: "lovelace", ...input }))).sql)).toEqual([]);
+    }
+    // The default core reads by partition only above SEARCH_PARTITIONS_ABOVE estimated matches.
+    expect(parts((await statements(db, () => w.core.list(admin, { q: "lovelace", sort: "name", limit: 3 }))).sql)).toEqual([]);
+  });
 
   for (const sort of ["name", "-created", "last_login"] as UserSort[]) {
     it(`q="grace" with a role filter, sort=${sort}: the matches read from users, the same rows as the walk`, async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { PgDialect, type PgTable } from "drizzle-orm/pg-core";
+import { alias, PgDialect, pgTable, text, timestamp, uuid, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { apiKeys, invitations, users, usersSearch, type UserRow } from "../db/schema";
 import { USER_SORT_FIELDS, USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
@@ -173,7 +173,50 @@ export const SEARCH_MATCHES_FIRST_BELOW = 50_000;
  * first from users_search alone (a term and nothing else) or from users; or (`walk`, a term
  * alone sorted by name) a walk along users_search's name index, filtering as it goes.
  */
-export type MatchesSource = { from: "users_search" | "users"; where: SQL; orgId: string; walk?: boolean };
+export type MatchesSource = {
+  from: "users_search" | "users";
+  where: SQL;
+  orgId: string;
+  walk?: boolean;
+  /** Read users_search's partitions one by one in name order until the page is full. */
+  byPartition?: boolean;
+};
+
+/**
+ * The partitions of users_search (migration 0008): ranges of the name key in "C" order, split at
+ * these bounds (the first from MINVALUE, the last to MAXVALUE), named users_search_p00.. in order.
+ * lib/db/users-search.int.test.ts checks them against the database's.
+ */
+export const USERS_SEARCH_NAME_BOUNDS = ["b", "c", "d", "f", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "w"] as const;
+
+/**
+ * One partition as a table whose rows the rest of the list reads as users_search's: aliased
+ * "users_search", so the conditions and columns written against users_search (the match, the
+ * sort keys) apply to it unchanged.
+ */
+const searchPartition = (i: number) => {
+  const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+  const table = pgTable(`users_search_p${String(i).padStart(2, "0")}`, {
+    id: uuid("id").notNull(),
+    orgId: uuid("org_id").notNull(),
+    emailKey: text("email_key").notNull(),
+    nameKey: text("name_key").notNull(),
+    createdAt: ts("created_at").notNull(),
+    lastLoginAt: ts("last_login_at"),
+  });
+  const lower = i === 0 ? null : Buffer.from(USERS_SEARCH_NAME_BOUNDS[i - 1]!, "utf8");
+  const upper = i === USERS_SEARCH_NAME_BOUNDS.length ? null : Buffer.from(USERS_SEARCH_NAME_BOUNDS[i]!, "utf8");
+  return { table: alias(table, "users_search"), lower, upper };
+};
+const SEARCH_PARTITIONS = Array.from({ length: USERS_SEARCH_NAME_BOUNDS.length + 1 }, (_, i) => searchPartition(i));
+
+/**
+ * The default of CoreConfig.searchPartitionsAbove: a term alone sorted by name, estimated to
+ * match more users than this, reads users_search's partitions in name order (keysetQuery).
+ * Below it, reading every partition's matches in one statement costs less than a statement per
+ * partition.
+ */
+export const SEARCH_PARTITIONS_ABOVE = 1_000;
 
 /**
  * How to read the pages of a filter: its statements for a walk along the sort's index
@@ -198,6 +241,8 @@ export async function searchPlan(
   sort: UserSort,
   threshold: number,
   now: Date = new Date(),
+  /** CoreConfig.searchPartitionsAbove; the list passes it (by default, never by partition). */
+  partitionsAbove = Number.POSITIVE_INFINITY,
 ) {
   const where = listFilter(orgId, q, now);
   const term = searchTerm(q.q);
@@ -210,10 +255,11 @@ export async function searchPlan(
   const count = substring && !beyondTerm ? { table: usersSearch, where: searchTableMatch(orgId, term) } : { table: users, where };
   const estimate = await recentEstimate(db, count.where, count.table);
   const alone = count.table === usersSearch;
+  const nameSort = /^-?name$/.test(sort);
   const matches: MatchesSource | null =
     substring && estimate <= threshold
-      ? { from: alone ? "users_search" : "users", where: count.where, orgId }
-      : substring && alone && /^-?name$/.test(sort)
+      ? { from: alone ? "users_search" : "users", where: count.where, orgId, byPartition: alone && nameSort && estimate > partitionsAbove }
+      : substring && alone && nameSort
         ? { from: "users_search", where: count.where, orgId, walk: true }
         : null;
   return { where, count, parts: listFilterParts(orgId, q, sort, now), matches, estimate };
@@ -343,6 +389,38 @@ const USERS_MATCH_COLUMNS = matchColumns(users, usersNameKey);
 async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptions): Promise<KeysetRow[]> {
   const field = sort.replace(/^-/, "") as UserSortField;
   const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
+  if (opts.matches?.byPartition && field === "name") return byPartition(db, where, sort, readDesc, opts);
+  return keysetStatement(db, where, sort, opts);
+}
+
+/**
+ * A term alone in name order, partition by partition (users_search is partitioned by the name
+ * key, migration 0008): in the order read, each partition's matches come after the previous
+ * one's, so the page is the first partitions' matches until it is full. A partition wholly
+ * before the cursor is skipped. A common term's page then reads and sorts the matches of one
+ * partition or a few, not all of them (`grace`, whose matches sit together, 5 partitions of 16).
+ */
+async function byPartition(db: Db, where: SQL, sort: UserSort, readDesc: boolean, opts: KeysetOptions): Promise<KeysetRow[]> {
+  const after = opts.after ? Buffer.from(opts.after[0], "utf8") : null;
+  const parts = readDesc ? [...SEARCH_PARTITIONS].reverse() : SEARCH_PARTITIONS;
+  const out: KeysetRow[] = [];
+  for (const p of parts) {
+    if (after && (readDesc ? p.lower && Buffer.compare(p.lower, after) > 0 : p.upper && Buffer.compare(p.upper, after) <= 0)) continue;
+    const rows = await keysetStatement(db, where, sort, { ...opts, limit: opts.limit - out.length, matches: { ...opts.matches!, byPartition: false }, table: p.table });
+    out.push(...rows);
+    if (out.length >= opts.limit) break;
+  }
+  return out;
+}
+
+async function keysetStatement(
+  db: Db,
+  where: SQL,
+  sort: UserSort,
+  opts: KeysetOptions & { table?: typeof SEARCH_PARTITIONS[number]["table"] },
+): Promise<KeysetRow[]> {
+  const field = sort.replace(/^-/, "") as UserSortField;
+  const readDesc = sort.startsWith("-") !== (opts.reverse ?? false);
   const dir = readDesc ? sql`desc` : sql`asc`;
   // Matches first: the filter in a common table expression that the planner keeps apart
   // (`offset 0`: not pulled up into the outer query, no outer condition or order pushed into
@@ -358,7 +436,7 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
     ? db.$with("matches").as(
         db
           .select(source.from === "users_search" ? SEARCH_MATCH_COLUMNS : USERS_MATCH_COLUMNS)
-          .from(source.from === "users_search" ? usersSearch : users)
+          .from(source.from === "users_search" ? (opts.table ?? usersSearch) : users)
           .where(source.where)
           .offset(sql`0` as never),
       )
@@ -418,7 +496,9 @@ export async function listUsers(
   const query = parseInput(listUsersQuerySchema, input ?? {});
   const cursor = query.cursor ? decodeListCursor(query.cursor, query.sort) : null;
   return read(deps, principal, "users:read", async (db, actor) => {
-    const plan = await searchPlan(db, actor.orgId, query, query.sort, deps.config.searchMatchesFirstBelow, deps.now());
+    const plan = await searchPlan(
+      db, actor.orgId, query, query.sort, deps.config.searchMatchesFirstBelow, deps.now(), deps.config.searchPartitionsAbove,
+    );
     // Walking backward means reading the opposite order, then reversing the page.
     const rows = await keysetPage(db, plan.parts, query.sort, {
       after: cursor && [cursor[0], cursor[1]],
