@@ -10,9 +10,9 @@ import { ROLE_LABELS } from "./format";
 
 /**
  * Inline role editing in a row: optimistic, rolled back with the server's reason on refusal.
- * The table reuses a row's cell for whichever user comes to sit in its place (users-table.tsx),
- * so the shown role starts over from the user's own when the user or their version changes,
- * and a change's outcome only touches the select while it still shows that user.
+ * The table keys it by user, and it starts over from the user's own role when their version
+ * changes (the refresh after a change, or someone else's); a change's outcome only rolls back
+ * the select while it still shows that version.
  */
 export function RoleCell({ user }: { user: UserDTO }) {
   const of = `${user.id}:${user.version}`;

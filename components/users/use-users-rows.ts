@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { ListUsersResult } from "@/lib/users/types";
 
 interface Shown {
@@ -116,6 +116,11 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
     };
   }, [key, shown.key, attempt]);
 
+  const cancelLoad = useCallback(() => {
+    loading.current?.controller.abort();
+    loading.current = null;
+  }, []);
+
   useEffect(
     () => () => {
       inflight.current?.controller.abort();
@@ -167,10 +172,7 @@ export function useUsersRows(fromServer: ListUsersResult, serverKey: string, key
       );
     },
     /** Aborts what load() is reading (its outcome is no longer wanted). */
-    cancelLoad: () => {
-      loading.current?.controller.abort();
-      loading.current = null;
-    },
+    cancelLoad,
     retry: () => {
       inflight.current = null;
       setFailure(null);

@@ -97,7 +97,9 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       const { viewer } = table.options.meta as TableMeta;
       // Admins change roles inline (not their own: the core refuses, so the UI does not offer it).
       return viewer.role === "admin" && row.original.id !== viewer.userId ? (
-        <RoleCell user={row.original} />
+        // Keyed by user, unlike the rest of the row: a select that has focus, or a change on its
+        // way, stays with its user instead of passing to the next one shown in this place.
+        <RoleCell key={row.original.id} user={row.original} />
       ) : (
         ROLE_LABELS[row.original.role]
       );
@@ -188,8 +190,8 @@ type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRo
  * Rows and cells are keyed by their place, not by user: a new page or search result reuses the
  * page's rows, cells, checkboxes and selects, and only their text and values change. Keyed by
  * user, every result mounted a new table body (~1,000 elements for 50 rows), most of the time
- * between a search's response and its paint. What holds state per user is keyed by user within
- * its cell (the row actions' menu) or starts over when its user changes (RoleCell).
+ * between a search's response and its paint. What holds state per user (the role select, the
+ * row actions' menu) is keyed by user within its cell.
  */
 const UsersTableBody = memo(function UsersTableBody({
   rows,
@@ -259,7 +261,8 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
       rows.cancelLoad();
       setSlowSearch(false);
     }
-    const next = { cursor: null, ...(searching ? { q: searching.q } : {}), ...patch };
+    // (A page of the old result's cursor means nothing in the new one: the search starts at page 1.)
+    const next = { cursor: null, ...(searching ? { q: searching.q } : {}), ...patch, ...(searching ? { cursor: null } : {}) };
     rows.prefetch(usersListKey({ ...latestParams.current, ...next }));
     void setParams(next, { history });
   };
@@ -271,6 +274,18 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
    * "Loading…" shows if they take longer than SLOW_SEARCH_MS. The URL keeps its own history
    * entry (replace), as before; a newer search, another change or Back/Forward meanwhile wins.
    */
+  // Back or Forward while a search is on its way: the history entry it lands on wins.
+  const { cancelLoad } = rows;
+  useEffect(() => {
+    const onPopState = () => {
+      if (!pendingSearch.current) return;
+      pendingSearch.current = null;
+      cancelLoad();
+      setSlowSearch(false);
+    };
+    window.addEventListener("popstate", onPopState);
+    return () => window.removeEventListener("popstate", onPopState);
+  }, [cancelLoad]);
   const runSearch = (q: string) => {
     const base = usersListKey(latestParams.current);
     const key = usersListKey({ ...latestParams.current, cursor: null, q });

@@ -188,6 +188,11 @@ describe("substring search: matches first or ordered walk, the same results", ()
     const desc = await statements(db, () => byPartition.list(admin, { q: "lovelace", sort: "-name", limit: 3 }));
     expect(parts(desc.sql)[0]).toBe("users_search_p15");
     expect(desc.result).toEqual(await ordered.list(admin, { q: "lovelace", sort: "-name", limit: 3 }));
+    // Its page 1 ends at Linus's (p08, l-m): page 2 starts there, skipping p15 to p09.
+    expect(desc.result.data.at(-1)!.name.toLowerCase()).toBe("linus lovelace");
+    const desc2 = await statements(db, () => byPartition.list(admin, { q: "lovelace", sort: "-name", limit: 3, cursor: desc.result.nextCursor! }));
+    expect(parts(desc2.sql)[0]).toBe("users_search_p08");
+    expect(desc2.result).toEqual(await ordered.list(admin, { q: "lovelace", sort: "-name", limit: 3, cursor: desc.result.nextCursor! }));
     // Other orders, and a term with another filter, read all partitions at once as before.
     for (const input of [{ sort: "-created" }, { sort: "name", role: ["member"] }] as const) {
       expect(parts((await statements(db, () => byPartition.list(admin, { q: "lovelace", ...input }))).sql)).toEqual([]);

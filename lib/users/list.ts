@@ -404,10 +404,13 @@ async function byPartition(db: Db, where: SQL, sort: UserSort, readDesc: boolean
   const after = opts.after ? Buffer.from(opts.after[0], "utf8") : null;
   const parts = readDesc ? [...SEARCH_PARTITIONS].reverse() : SEARCH_PARTITIONS;
   const out: KeysetRow[] = [];
+  const seen = new Set<string>();
   for (const p of parts) {
     if (after && (readDesc ? p.lower && Buffer.compare(p.lower, after) > 0 : p.upper && Buffer.compare(p.upper, after) <= 0)) continue;
     const rows = await keysetStatement(db, where, sort, { ...opts, limit: opts.limit - out.length, matches: { ...opts.matches!, byPartition: false }, table: p.table });
-    out.push(...rows);
+    // The statements are not one snapshot: a user renamed between two of them can have moved to
+    // a later partition. Shown once (a page's rows are keyed by user).
+    for (const r of rows) if (!seen.has(r.user.id) && seen.add(r.user.id)) out.push(r);
     if (out.length >= opts.limit) break;
   }
   return out;

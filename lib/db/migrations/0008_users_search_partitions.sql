@@ -11,6 +11,9 @@
 -- keys must hold the partition key, so id is indexed, not the primary key; users.id stays the
 -- one unique key, and this table follows it (foreign key, cascade; the triggers of 0006, which
 -- name the table and so write the new one). A name change moves its row between partitions.
+-- Writes to users wait while the table is copied (~25 s at 1M users): a trigger's write to the
+-- old table between the copy and its drop would be lost.
+LOCK TABLE "users" IN SHARE ROW EXCLUSIVE MODE;--> statement-breakpoint
 CREATE TABLE "users_search_next" (
 	"id" uuid NOT NULL,
 	"org_id" uuid NOT NULL,
