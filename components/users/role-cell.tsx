@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useLayoutEffect, useRef, useState, useTransition } from "react";
 import { useToast } from "@/components/ui/toaster";
 import type { UserDTO } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
@@ -10,9 +10,12 @@ import { ROLE_LABELS } from "./format";
 
 /**
  * Inline role editing in a row: optimistic, rolled back with the server's reason on refusal.
- * The table keys it by user, and it starts over from the user's own role when their version
- * changes (the refresh after a change, or someone else's); a change's outcome only rolls back
- * the select while it still shows that version.
+ * The table reuses a row's cells for whichever user comes to sit in its place (users-table.tsx:
+ * a new select for each of 50 rows was most of a new page's render). So what this holds belongs
+ * to a user and version: the shown role starts over from the user's own when either changes, a
+ * change on its way disables the select only while it shows that user, its outcome rolls back
+ * only that version, and a select that had focus loses it when another user takes its place
+ * (keys meant for the last user must not change this one).
  */
 export function RoleCell({ user }: { user: UserDTO }) {
   const of = `${user.id}:${user.version}`;
@@ -20,17 +23,27 @@ export function RoleCell({ user }: { user: UserDTO }) {
   if (shown.of !== of) setShown({ role: user.role, of });
   const role = shown.of === of ? shown.role : user.role;
   const [pending, startTransition] = useTransition();
+  const [changing, setChanging] = useState<string | null>(null);
+  const select = useRef<HTMLSelectElement>(null);
+  const shownUser = useRef(user.id);
+  useLayoutEffect(() => {
+    if (shownUser.current === user.id) return;
+    shownUser.current = user.id;
+    if (select.current && select.current === document.activeElement) select.current.blur();
+  }, [user.id]);
   const toast = useToast();
   const router = useRouter();
   return (
     <select
+      ref={select}
       aria-label={`Role for ${user.email}`}
       value={role}
-      disabled={pending}
+      disabled={pending && changing === user.id}
       onChange={(e) => {
         const next = e.target.value as Role;
         const previous = role;
         setShown({ role: next, of });
+        setChanging(user.id);
         startTransition(async () => {
           const r = await changeRoleAction(user.id, { role: next, expectedVersion: user.version });
           if (!r.ok) {

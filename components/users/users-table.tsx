@@ -97,9 +97,7 @@ const columns: ColumnDef<Features, UserDTO>[] = [
       const { viewer } = table.options.meta as TableMeta;
       // Admins change roles inline (not their own: the core refuses, so the UI does not offer it).
       return viewer.role === "admin" && row.original.id !== viewer.userId ? (
-        // Keyed by user, unlike the rest of the row: a select that has focus, or a change on its
-        // way, stays with its user instead of passing to the next one shown in this place.
-        <RoleCell key={row.original.id} user={row.original} />
+        <RoleCell user={row.original} />
       ) : (
         ROLE_LABELS[row.original.role]
       );
@@ -190,8 +188,8 @@ type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRo
  * Rows and cells are keyed by their place, not by user: a new page or search result reuses the
  * page's rows, cells, checkboxes and selects, and only their text and values change. Keyed by
  * user, every result mounted a new table body (~1,000 elements for 50 rows), most of the time
- * between a search's response and its paint. What holds state per user (the role select, the
- * row actions' menu) is keyed by user within its cell.
+ * between a search's response and its paint. What holds state per user is keyed by user within
+ * its cell (the row actions' menu), or starts over when its user changes (RoleCell).
  */
 const UsersTableBody = memo(function UsersTableBody({
   rows,
