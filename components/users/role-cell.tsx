@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useLayoutEffect, useRef, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { useToast } from "@/components/ui/toaster";
 import type { UserDTO } from "@/lib/users/types";
 import { ROLES, type Role } from "@/lib/validation/enums";
@@ -13,9 +13,10 @@ import { ROLE_LABELS } from "./format";
  * The table reuses a row's cells for whichever user comes to sit in its place (users-table.tsx:
  * a new select for each of 50 rows was most of a new page's render). So what this holds belongs
  * to a user and version: the shown role starts over from the user's own when either changes, a
- * change on its way disables the select only while it shows that user, its outcome rolls back
- * only that version, and a select that had focus loses it when another user takes its place
- * (keys meant for the last user must not change this one).
+ * change on its way disables the select only while it shows that user, and its outcome rolls
+ * back only that version. (A select being changed is disabled, which takes its focus, until the
+ * refresh after the change has brought the new rows: keys meant for the changed user never
+ * reach the user who takes its place.)
  */
 export function RoleCell({ user }: { user: UserDTO }) {
   const of = `${user.id}:${user.version}`;
@@ -24,18 +25,10 @@ export function RoleCell({ user }: { user: UserDTO }) {
   const role = shown.of === of ? shown.role : user.role;
   const [pending, startTransition] = useTransition();
   const [changing, setChanging] = useState<string | null>(null);
-  const select = useRef<HTMLSelectElement>(null);
-  const shownUser = useRef(user.id);
-  useLayoutEffect(() => {
-    if (shownUser.current === user.id) return;
-    shownUser.current = user.id;
-    if (select.current && select.current === document.activeElement) select.current.blur();
-  }, [user.id]);
   const toast = useToast();
   const router = useRouter();
   return (
     <select
-      ref={select}
       aria-label={`Role for ${user.email}`}
       value={role}
       disabled={pending && changing === user.id}
