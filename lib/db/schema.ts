@@ -93,10 +93,10 @@ export const usersSearch = pgTable(
   {
     // No primary key: the table is partitioned by name (migration 0008), and a partitioned
     // table's unique keys must hold the partition key. users.id is the one unique key; this
-    // column follows it (foreign key, cascade) and is indexed for the triggers' updates.
-    id: uuid("id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
+    // its user; no foreign key, whose cascade probed all 16 partitions a deleted user at a
+    // time) and is indexed for them.
+    id: uuid("id").notNull(),
     orgId: uuid("org_id").notNull(),
     /** users.email_key. */
     emailKey: text("email_key").notNull(),

@@ -226,3 +226,23 @@ describe("users_search's partitions (migration 0008)", () => {
     }
   });
 });
+
+describe("users_search follows deletes without a foreign key (migration 0008)", () => {
+  it("an organization's delete (its users by cascade) and a TRUNCATE of users remove the search rows", async () => {
+    const own = await createWorld();
+    try {
+      const db = own.database.db;
+      const count = async (org?: string) =>
+        (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from users_search where ${org ? sql`org_id = ${org}` : sql`true`}`))[0]!.n;
+      expect(await count(own.orgB)).toBeGreaterThan(0);
+      await queryRows(db, sql`delete from organizations where id = ${own.orgB}`);
+      expect(await count(own.orgB)).toBe(0);
+      expect(await count()).toBeGreaterThan(0);
+      expect(await outOfStep(db)).toEqual([]);
+      await queryRows(db, sql`truncate users cascade`);
+      expect(await count()).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+});
