@@ -94,7 +94,7 @@ export const usersSearch = pgTable(
     // No primary key: the table is partitioned by name (migration 0008), and a partitioned
     // table's unique keys must hold the partition key. users.id is the one unique key; this
     // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
-    // its user; no foreign key, whose cascade probed all 16 partitions a deleted user at a
+    // its user; no foreign key, whose cascade probed every partition a deleted user at a
     // time) and is indexed for them.
     id: uuid("id").notNull(),
     orgId: uuid("org_id").notNull(),

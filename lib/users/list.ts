@@ -187,7 +187,7 @@ export type MatchesSource = {
  * these bounds (the first from MINVALUE, the last to MAXVALUE), named users_search_p00.. in order.
  * lib/db/users-search.int.test.ts checks them against the database's.
  */
-export const USERS_SEARCH_NAME_BOUNDS = ["b", "c", "d", "f", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "w"] as const;
+export const USERS_SEARCH_NAME_BOUNDS = ["c", "f", "j", "l", "n", "r", "t"] as const;
 
 /**
  * One partition as a table whose rows the rest of the list reads as users_search's: aliased
@@ -398,7 +398,7 @@ async function keysetQuery(db: Db, where: SQL, sort: UserSort, opts: KeysetOptio
  * key, migration 0008): in the order read, each partition's matches come after the previous
  * one's, so the page is the first partitions' matches until it is full. A partition wholly
  * before the cursor is skipped. A common term's page then reads and sorts the matches of one
- * partition or a few, not all of them (`grace`, whose matches sit together, 5 partitions of 16).
+ * partition or a few, not all of them (`grace`, whose matches sit together, 3 partitions of 8).
  */
 async function byPartition(db: Db, where: SQL, sort: UserSort, readDesc: boolean, opts: KeysetOptions): Promise<KeysetRow[]> {
   const after = opts.after ? Buffer.from(opts.after[0], "utf8") : null;
