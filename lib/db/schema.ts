@@ -88,23 +88,26 @@ export const users = pgTable(
  * here, a write to users that leaves these columns alone (a role or status change) adds no
  * trigram entries.
  */
+/** users_search's columns; its partitions have the same (lib/users/list.ts reads them alone). */
+export const usersSearchColumns = () => ({
+  // No primary key: the table is partitioned by name (migration 0008), and a partitioned
+  // table's unique keys must hold the partition key. users.id is the one unique key; this
+  // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
+  // its user; no foreign key, whose cascade probed every partition a deleted user at a
+  // time) and is indexed for them.
+  id: uuid("id").notNull(),
+  orgId: uuid("org_id").notNull(),
+  /** users.email_key. */
+  emailKey: text("email_key").notNull(),
+  /** lower(users.name): the name sort's key and the name's search text. */
+  nameKey: text("name_key").notNull(),
+  createdAt: ts("created_at").notNull(),
+  lastLoginAt: ts("last_login_at"),
+});
+
 export const usersSearch = pgTable(
   "users_search",
-  {
-    // No primary key: the table is partitioned by name (migration 0008), and a partitioned
-    // table's unique keys must hold the partition key. users.id is the one unique key; this
-    // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
-    // its user; no foreign key, whose cascade probed every partition a deleted user at a
-    // time) and is indexed for them.
-    id: uuid("id").notNull(),
-    orgId: uuid("org_id").notNull(),
-    /** users.email_key. */
-    emailKey: text("email_key").notNull(),
-    /** lower(users.name): the name sort's key and the name's search text. */
-    nameKey: text("name_key").notNull(),
-    createdAt: ts("created_at").notNull(),
-    lastLoginAt: ts("last_login_at"),
-  },
+  usersSearchColumns(),
   (t) => [
     // One trigram index over both texts, joined by a control character no search term holds
     // (lib/users/list.ts SEARCH_TEXT): one index scan and one recheck per candidate, where an

@@ -1,8 +1,8 @@
 import "server-only";
 import { and, count, eq, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { alias, PgDialect, pgTable, text, timestamp, uuid, type PgTable } from "drizzle-orm/pg-core";
+import { alias, PgDialect, pgTable, type PgTable } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { apiKeys, invitations, users, usersSearch, type UserRow } from "../db/schema";
+import { apiKeys, invitations, users, usersSearch, usersSearchColumns, type UserRow } from "../db/schema";
 import { USER_SORT_FIELDS, USER_SORTS, type UserSort, type UserSortField } from "../validation/enums";
 import { emailKey, listUsersQuerySchema, type InvitationFilter } from "../validation/users";
 import { parseInput, notFound } from "./errors";
@@ -195,15 +195,7 @@ export const USERS_SEARCH_NAME_BOUNDS = ["c", "f", "j", "l", "n", "r", "t"] as c
  * sort keys) apply to it unchanged.
  */
 const searchPartition = (i: number) => {
-  const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
-  const table = pgTable(`users_search_p${String(i).padStart(2, "0")}`, {
-    id: uuid("id").notNull(),
-    orgId: uuid("org_id").notNull(),
-    emailKey: text("email_key").notNull(),
-    nameKey: text("name_key").notNull(),
-    createdAt: ts("created_at").notNull(),
-    lastLoginAt: ts("last_login_at"),
-  });
+  const table = pgTable(`users_search_p${String(i).padStart(2, "0")}`, usersSearchColumns());
   const lower = i === 0 ? null : Buffer.from(USERS_SEARCH_NAME_BOUNDS[i - 1]!, "utf8");
   const upper = i === USERS_SEARCH_NAME_BOUNDS.length ? null : Buffer.from(USERS_SEARCH_NAME_BOUNDS[i]!, "utf8");
   return { table: alias(table, "users_search"), lower, upper };
