@@ -94,7 +94,8 @@ export const usersSearchColumns = () => ({
   // table's unique keys must hold the partition key. users.id is the one unique key; this
   // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
   // its user; no foreign key, whose cascade probed every partition a deleted user at a
-  // time) and is indexed for them.
+  // time). Each partition has a unique index of its own on it (migration 0009: a partitioned
+  // index on id alone cannot be unique), which the triggers and the list's semi-join use.
   id: uuid("id").notNull(),
   orgId: uuid("org_id").notNull(),
   /** users.email_key. */
@@ -120,7 +121,6 @@ export const usersSearch = pgTable(
     // with the email key in it too (after the unique id, so it never changes the order) the
     // walk reads no table page at all (an index-only scan).
     index("users_search_org_name").on(t.orgId, sql`${t.nameKey} collate "C"`, t.id, t.emailKey),
-    index("users_search_id").on(t.id),
   ],
 );
 

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER, queryRows, type Db } from "./client";
 import { createWorld, type World } from "../testing/fixtures";
 import { createUsersCore } from "../users";
-import { USERS_SEARCH_NAME_BOUNDS } from "../users/list";
+import { listFilter, USERS_SEARCH_NAME_BOUNDS } from "../users/list";
+import { users } from "./schema";
 
 let w: World;
 beforeAll(async () => {
@@ -223,6 +224,50 @@ describe("users_search's partitions (migration 0008)", () => {
       expect(await outOfStep(w.database.db)).toEqual([]);
       const found = await w.core.list(admin, { q: "mover@sync", sort: "name" });
       expect(found.data.map((u) => u.id)).toEqual([user.id]);
+    }
+  });
+});
+
+describe("users_search's ids (migration 0009)", () => {
+  it("each partition has a unique index on id alone", async () => {
+    const unique = await queryRows<{ t: string; def: string }>(
+      w.database.db,
+      sql`select c.relname as t, pg_get_indexdef(x.indexrelid) as def
+          from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_index x on x.indrelid = c.oid
+          where i.inhparent = 'users_search'::regclass and x.indisunique order by c.relname`,
+    );
+    expect(unique).toEqual(
+      Array.from({ length: USERS_SEARCH_NAME_BOUNDS.length + 1 }, (_, i) => {
+        const t = `users_search_p${String(i).padStart(2, "0")}`;
+        return { t, def: `CREATE UNIQUE INDEX ${t}_id ON public.${t} USING btree (id)` };
+      }),
+    );
+  });
+
+  it("a search with another filter, before any ANALYZE, probes users_search by id, not along the org's names", async () => {
+    // The shape of a term beside a status filter (listFilter's "index" form) on 2,000 users just
+    // inserted: with 0008's non-unique id index, the planner probed each user through the
+    // (org, name) index, reading the org's whole range every time (seconds over a few pages).
+    const own = await createWorld();
+    try {
+      const db = own.database.db;
+      await queryRows(db, sql`
+        insert into users (org_id, email, email_key, name, role, status)
+        select ${own.orgA}::uuid, 'probe' || g || '@a.test', 'probe' || g || '@a.test', 'Probe ' || g, 'member',
+               (case when g % 5 = 0 then 'invited' else 'active' end)::user_status
+        from generate_series(1, 2000) as g`);
+      const where = listFilter(own.orgA, { q: "probe", status: ["active", "invited"] });
+      const [row] = await queryRows<{ "QUERY PLAN": unknown }>(
+        db,
+        sql`explain (format json) select count(*) from (select 1 from ${users} where ${where} limit 1001) t`,
+      );
+      const plan = JSON.stringify(row!["QUERY PLAN"]);
+      expect(plan).toContain("users_search");
+      expect(plan).not.toMatch(/org_id_name_key/);
+      const page = await own.core.list(own.as(own.u.admin), { q: "probe", status: ["active", "invited"], sort: "-created", limit: 100 });
+      expect(page.data).toHaveLength(100);
+    } finally {
+      await own.close();
     }
   });
 });
