@@ -29,7 +29,8 @@ async function expectNoWriteControls(page: Page) {
   for (const name of WRITE_CONTROLS) {
     await expect(page.getByRole("button", { name, exact: true }), name).toHaveCount(0);
   }
-  // No editable role anywhere: an inline role select or the drawer's Role combobox is absent or disabled.
+  // No editable role anywhere: no inline role control, and the drawer's Role combobox (if any) is disabled.
+  await expect(page.getByRole("button", { name: /^Role for / })).toHaveCount(0);
   for (const select of await page.getByRole("combobox", { name: /^Role/ }).all()) await expect(select).toBeDisabled();
 }
 

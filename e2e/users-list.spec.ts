@@ -14,7 +14,14 @@ const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
 const rows = (page: Page) => usersTable(page).locator("tbody tr");
 /** The role column's text: the inline select's chosen option for admins, the text for others. */
 const roles = (page: Page) =>
-  rows(page).locator("td:nth-child(4)").evaluateAll((tds) => tds.map((td) => td.querySelector("select")?.selectedOptions[0]?.textContent ?? td.textContent ?? ""));
+  rows(page).locator("td:nth-child(4)").evaluateAll((tds) => tds.map((td) => (td.textContent ?? "").replace("▾", "").trim()));
+/** An admin's inline role control: a menu button named for the user and the role it shows. */
+const roleControl = (page: Page, email: string) => page.getByRole("button", { name: new RegExp(`^Role for ${email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: `) });
+/** Opens the row's role menu and chooses a role. */
+async function chooseRole(page: Page, email: string, role: string) {
+  await roleControl(page, email).click();
+  await page.getByRole("menuitemradio", { name: role }).click();
+}
 const emails = async (page: Page) => (await rows(page).locator("td:nth-child(3)").allTextContents()).map((s) => s.trim());
 /** The list's emails once its rows are shown (a navigation can resolve before they are). */
 const shownEmails = async (page: Page) => {
@@ -265,26 +272,53 @@ test("the overview strip links to the filtered list", async ({ page }) => {
 test("an admin changes a role inline; a refusal rolls it back with the server's reason", async ({ page }) => {
   await page.goto("/users?status=active&role=member&sort=email&limit=10");
   const email = (await shownEmails(page))[0]!;
-  const select = page.getByRole("combobox", { name: `Role for ${email}` });
-  await select.selectOption("manager");
+  await expect(page.getByRole("button", { name: `Role for ${email}: Member`, exact: true })).toBeVisible();
+  await chooseRole(page, email, "Manager");
   await expect(page.getByRole("status").filter({ hasText: `${email} is now manager` })).toBeVisible();
+  // Choosing a role in the row does not open the user's drawer.
+  await expect(page.getByRole("dialog")).toHaveCount(0);
   await page.reload();
   await expect(page).toHaveURL(/role=member/);
   await page.goto(`/users?q=${encodeURIComponent(email)}`);
-  await expect(page.getByRole("combobox", { name: `Role for ${email}` })).toHaveValue("manager");
+  await expect(page.getByRole("button", { name: `Role for ${email}: Manager`, exact: true })).toBeVisible();
 
   // Another tab changes the user first: this tab's copy is stale, and the change is rolled back.
   const other = await page.context().newPage();
   await other.goto(`/users?q=${encodeURIComponent(email)}`);
-  await other.getByRole("combobox", { name: `Role for ${email}` }).selectOption("auditor");
+  await chooseRole(other, email, "Auditor");
   await expect(other.getByRole("status").filter({ hasText: `${email} is now auditor` })).toBeVisible();
-  const stale = page.getByRole("combobox", { name: `Role for ${email}` });
-  await stale.selectOption("member");
+  await chooseRole(page, email, "Member");
   await expect(page.getByRole("alert").filter({ hasText: "Someone else changed this user" })).toBeVisible();
-  await expect(page.getByRole("combobox", { name: `Role for ${email}` })).toHaveValue("auditor");
+  await expect(page.getByRole("button", { name: `Role for ${email}: Auditor`, exact: true })).toBeVisible();
   // The admin's own row offers no inline role control.
   await page.goto("/users?q=admin%40acme.example");
-  await expect(page.getByRole("combobox", { name: "Role for admin@acme.example" })).toHaveCount(0);
+  await expect(roleControl(page, "admin@acme.example")).toHaveCount(0);
+});
+
+test("the inline role control works by keyboard alone, and passes axe while open", async ({ page }) => {
+  await page.goto("/users?status=active&role=member&sort=email&limit=10");
+  const email = (await shownEmails(page))[1]!;
+  await roleControl(page, email).focus();
+  await expect(roleControl(page, email)).toHaveAttribute("aria-expanded", "false");
+  await page.keyboard.press("ArrowDown");
+  const menu = page.getByRole("menu", { name: `Role for ${email}` });
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole("menuitemradio")).toHaveText([/^Admin/, /^Manager/, /^Auditor/, /^Member/]);
+  await expect(menu.getByRole("menuitemradio", { name: "Member", checked: true })).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  // Escape closes it unchanged, focus back on the control.
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveCount(0);
+  await expect(roleControl(page, email)).toBeFocused();
+  await expect(roleControl(page, email)).toHaveAccessibleName(`Role for ${email}: Member`);
+  // Enter opens it again; typeahead to Auditor, Enter chooses it.
+  await page.keyboard.press("Enter");
+  await expect(menu).toBeVisible();
+  await page.keyboard.type("au");
+  await expect(menu.getByRole("menuitemradio", { name: "Auditor" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status").filter({ hasText: `${email} is now auditor` })).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 
 test("rows are reused in place: a row that now shows another user shows that user's own role and actions", async ({ page }) => {
@@ -293,12 +327,12 @@ test("rows are reused in place: a row that now shows another user shows that use
   await page.goto("/users?status=active&role=member&sort=email&limit=10");
   const before = await shownEmails(page);
   const changed = before[0]!;
-  await page.getByRole("combobox", { name: `Role for ${changed}` }).selectOption("manager");
+  await chooseRole(page, changed, "Manager");
   await expect(page.getByRole("status").filter({ hasText: `${changed} is now manager` })).toBeVisible();
   await expect.poll(() => emails(page)).toEqual(expect.arrayContaining([before[1]!]));
   await expect.poll(async () => (await emails(page))[0]).toBe(before[1]);
   expect(await roles(page)).toEqual((await emails(page)).map(() => "Member"));
-  await expect(page.getByRole("combobox", { name: `Role for ${before[1]}` })).toHaveValue("member");
+  await expect(page.getByRole("button", { name: `Role for ${before[1]}: Member`, exact: true })).toBeVisible();
 
   // Invited users' rows carry an actions menu, named for the user now in the row.
   await page.goto("/users?status=invited&sort=email&limit=10");
@@ -384,5 +418,6 @@ test.describe("as an auditor", () => {
       await expect(page.getByRole("button", { name })).toHaveCount(0);
     }
     await expect(page.getByRole("combobox", { name: "Role" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Role for / })).toHaveCount(0);
   });
 });

@@ -21,4 +21,7 @@ export function statusLabel(user: Pick<UserDTO, "status" | "invitation">): strin
 }
 
 export const ROLE_LABELS = { admin: "Admin", manager: "Manager", auditor: "Auditor", member: "Member" } as const;
+
+/** The name of a row's role control (role-cell.tsx): whose role, and what it is. */
+export const roleControlName = (email: string, role: keyof typeof ROLE_LABELS) => `Role for ${email}: ${ROLE_LABELS[role]}`;
 export const STATUS_LABELS = { active: "Active", invited: "Invited", deactivated: "Deactivated" } as const;
