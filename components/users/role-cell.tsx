@@ -26,9 +26,9 @@ const loadRoleMenu = () =>
  * Inline role editing in a row: optimistic, rolled back with the server's reason on refusal.
  *
  * The control is a plain button showing the role until it is used; its menu (RoleMenu, Radix
- * DropdownMenu) loads then, opened. A native select in each of 50 rows cost a new page's render
- * in Chromium ~10-15 ms (its layout, and React updating its options), for a control most rows
- * never use (bench/README.md, session 7).
+ * DropdownMenu) loads then, opened. A native select in each of 50 rows cost a new result's
+ * paint in Chromium ~20 ms (its layout, and React updating its options), for a control most
+ * rows never use (bench/README.md, session 7).
  *
  * The table reuses a row's cells for whichever user comes to sit in its place (users-table.tsx).
  * So what this holds belongs to a user and version: the shown role starts over from the user's
