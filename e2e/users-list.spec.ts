@@ -12,7 +12,7 @@ async function signInAs(page: Page, email: string) {
 
 const usersTable = (page: Page) => page.getByRole("table", { name: "Users" });
 const rows = (page: Page) => usersTable(page).locator("tbody tr");
-/** The role column's text: the inline select's chosen option for admins, the text for others. */
+/** The role column's text: the role an admin's inline control shows, or the plain text others see. */
 const roles = (page: Page) =>
   rows(page).locator("td:nth-child(4)").evaluateAll((tds) => tds.map((td) => (td.textContent ?? "").replace("▾", "").trim()));
 /** An admin's inline role control: a menu button named for the user and the role it shows. */
@@ -277,6 +277,7 @@ test("an admin changes a role inline; a refusal rolls it back with the server's 
   await expect(page.getByRole("status").filter({ hasText: `${email} is now manager` })).toBeVisible();
   // Choosing a role in the row does not open the user's drawer.
   await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page).not.toHaveURL(/[?&]user=/);
   await page.reload();
   await expect(page).toHaveURL(/role=member/);
   await page.goto(`/users?q=${encodeURIComponent(email)}`);
@@ -298,27 +299,38 @@ test("an admin changes a role inline; a refusal rolls it back with the server's 
 test("the inline role control works by keyboard alone, and passes axe while open", async ({ page }) => {
   await page.goto("/users?status=active&role=member&sort=email&limit=10");
   const email = (await shownEmails(page))[1]!;
+  // The user alone, so that the row keeps this user after the change.
+  await page.goto(`/users?q=${encodeURIComponent(email)}`);
   await roleControl(page, email).focus();
   await expect(roleControl(page, email)).toHaveAttribute("aria-expanded", "false");
   await page.keyboard.press("ArrowDown");
   const menu = page.getByRole("menu", { name: `Role for ${email}` });
   await expect(menu).toBeVisible();
   await expect(menu.getByRole("menuitemradio")).toHaveText([/^Admin/, /^Manager/, /^Auditor/, /^Member/]);
-  await expect(menu.getByRole("menuitemradio", { name: "Member", checked: true })).toHaveCount(1);
+  // It opens on the current role, as a select would.
+  await expect(menu.getByRole("menuitemradio", { name: "Member", checked: true })).toBeFocused();
   expect(await seriousViolations(page)).toEqual([]);
   // Escape closes it unchanged, focus back on the control.
   await page.keyboard.press("Escape");
   await expect(menu).toHaveCount(0);
   await expect(roleControl(page, email)).toBeFocused();
   await expect(roleControl(page, email)).toHaveAccessibleName(`Role for ${email}: Member`);
-  // Enter opens it again; typeahead to Auditor, Enter chooses it.
+  // Enter opens it again; typeahead to Auditor, Enter chooses it; focus comes back to the control.
   await page.keyboard.press("Enter");
-  await expect(menu).toBeVisible();
+  await expect(menu.getByRole("menuitemradio", { name: "Member" })).toBeFocused();
   await page.keyboard.type("au");
   await expect(menu.getByRole("menuitemradio", { name: "Auditor" })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status").filter({ hasText: `${email} is now auditor` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `Role for ${email}: Auditor`, exact: true })).toBeFocused();
   await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page).not.toHaveURL(/[?&]user=/);
+  // And it opens again from there once the change is done (until then it is aria-disabled).
+  await expect(page.getByRole("button", { name: `Role for ${email}: Auditor`, exact: true })).not.toHaveAttribute("aria-disabled", "true");
+  await expect(page.getByRole("button", { name: `Role for ${email}: Auditor`, exact: true })).toBeFocused();
+  await page.keyboard.press("ArrowDown");
+  await expect(menu.getByRole("menuitemradio", { name: "Auditor", checked: true })).toBeFocused();
+  await page.keyboard.press("Escape");
 });
 
 test("rows are reused in place: a row that now shows another user shows that user's own role and actions", async ({ page }) => {
@@ -333,6 +345,10 @@ test("rows are reused in place: a row that now shows another user shows that use
   await expect.poll(async () => (await emails(page))[0]).toBe(before[1]);
   expect(await roles(page)).toEqual((await emails(page)).map(() => "Member"));
   await expect(page.getByRole("button", { name: `Role for ${before[1]}: Member`, exact: true })).toBeVisible();
+  // The menu loaded for the changed user is not carried to the user now in its row: the row shows
+  // the plain button again (the loaded menu's button carries Radix's data-state).
+  await expect(page.getByRole("button", { name: `Role for ${before[1]}: Member`, exact: true })).not.toHaveAttribute("data-state", /.*/);
+  await expect(roleControl(page, changed)).toHaveCount(0);
 
   // Invited users' rows carry an actions menu, named for the user now in the row.
   await page.goto("/users?status=invited&sort=email&limit=10");

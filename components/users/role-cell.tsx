@@ -71,6 +71,7 @@ export function RoleCell({ user }: { user: UserDTO }) {
   const Loaded = active === user.id ? roleMenu : null;
   if (Loaded) return <Loaded email={user.email} value={role} disabled={disabled} onChange={change} defaultOpen />;
   const open = () => {
+    if (disabled) return;
     loadRoleMenu().then(() => setActive(user.id), () => {});
   };
   return (
@@ -79,14 +80,14 @@ export function RoleCell({ user }: { user: UserDTO }) {
       aria-label={roleControlName(user.email, role)}
       aria-haspopup="menu"
       aria-expanded={false}
-      disabled={disabled}
+      aria-disabled={disabled || undefined}
       className={roleTrigger}
       onPointerEnter={preload}
       onFocus={preload}
       onClick={open}
-      // The keys that open a menu button, besides Enter and Space (a click).
+      // The key that opens a menu button besides Enter and Space (a click), as RoleMenu's does.
       onKeyDown={(e) => {
-        if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (e.key === "ArrowDown") {
           e.preventDefault();
           open();
         }

@@ -186,7 +186,7 @@ type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRo
  * loading state) while the old rows stay as they are until the new ones arrive.
  *
  * Rows and cells are keyed by their place, not by user: a new page or search result reuses the
- * page's rows, cells, checkboxes and selects, and only their text and values change. Keyed by
+ * page's rows, cells, checkboxes and buttons, and only their text and values change. Keyed by
  * user, every result mounted a new table body (~1,000 elements for 50 rows), most of the time
  * between a search's response and its paint. What holds state per user is keyed by user within
  * its cell (the row actions' menu), or starts over when its user changes (RoleCell).

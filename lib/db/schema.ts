@@ -95,7 +95,8 @@ export const usersSearchColumns = () => ({
   // column follows it (the triggers of 0006 and 0008 insert, update and delete the row with
   // its user; no foreign key, whose cascade probed every partition a deleted user at a
   // time). Each partition has a unique index of its own on it (migration 0009: a partitioned
-  // index on id alone cannot be unique), which the triggers and the list's semi-join use.
+  // index on id alone cannot be unique), which the triggers and the list's semi-join use; it is
+  // not inherited, so a partition added later needs its own (users-search.int.test.ts checks).
   id: uuid("id").notNull(),
   orgId: uuid("org_id").notNull(),
   /** users.email_key. */

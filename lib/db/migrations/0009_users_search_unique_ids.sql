@@ -7,8 +7,12 @@
 -- whole range for every user: a page of a 2,000-user filter took ~300 ms, against ~20 with
 -- this index (lib/users/export.int.test.ts's filtered export went from 3.7 s to 50 s with
 -- 0008). The ids stay unique across partitions: users.id is the primary key, and a renamed
--- user's row moves (the triggers of 0006 and 0008). Built while writes to users_search wait
--- (a few seconds at 1M users).
+-- user's row moves (the triggers of 0006 and 0008). Writes to users wait while the indexes are
+-- built (a few seconds at 1M users), as in 0008: users_search is written only by their triggers,
+-- and a trigger's write (a sign-in's last_login_at) would otherwise hold users_search while
+-- waiting for a partition this builds, and the DROP INDEX below waits for users_search: a
+-- deadlock. Reads go on; the DROP waits for the ones under way.
+LOCK TABLE "users" IN SHARE ROW EXCLUSIVE MODE;--> statement-breakpoint
 DO $$
 DECLARE
   r record;
