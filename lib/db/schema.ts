@@ -79,15 +79,6 @@ export const users = pgTable(
   ],
 );
 
-/**
- * What a substring search reads: one narrow row per user (its search text and sort keys, ~120
- * bytes against ~290 for a users row), kept by triggers on users (migration 0006), never
- * written by the application. A term matching 20,000 of 1M users visits ~11,000 pages of this
- * table, which fit the default buffer pool, against ~16,000 of users' 37,000, which do not: the
- * users table's rows are read only for the page (lib/users/list.ts). And with the trigram index
- * here, a write to users that leaves these columns alone (a role or status change) adds no
- * trigram entries.
- */
 /** users_search's columns; its partitions have the same (lib/users/list.ts reads them alone). */
 export const usersSearchColumns = () => ({
   // No primary key: the table is partitioned by name (migration 0008), and a partitioned
@@ -107,6 +98,15 @@ export const usersSearchColumns = () => ({
   lastLoginAt: ts("last_login_at"),
 });
 
+/**
+ * What a substring search reads: one narrow row per user (its search text and sort keys, ~120
+ * bytes against ~290 for a users row), kept by triggers on users (migration 0006), never
+ * written by the application. A term matching 20,000 of 1M users visits ~11,000 pages of this
+ * table, which fit the default buffer pool, against ~16,000 of users' 37,000, which do not: the
+ * users table's rows are read only for the page (lib/users/list.ts). And with the trigram index
+ * here, a write to users that leaves these columns alone (a role or status change) adds no
+ * trigram entries.
+ */
 export const usersSearch = pgTable(
   "users_search",
   usersSearchColumns(),
