@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useRef, useState, type ComponentType } from "react";
+import { createElement, useCallback, useRef, useState, type ComponentType } from "react";
 
 /**
  * Code that the first paint does not need (a dialog, a menu), loaded on first use: `preload` on
@@ -50,4 +50,37 @@ export function LazyOpen<P extends object>({
   if (Component) return <Component {...props} defaultOpen />;
   const warm = () => void preload().catch(() => {});
   return placeholder({ onPointerEnter: warm, onFocus: warm, onClick: load });
+}
+
+/**
+ * A component loaded once for the whole page on first use, for controls repeated in every row
+ * (a row's role menu, its actions menu): the first row that uses it loads it for all, and
+ * `element(props)` renders it from then on (null before). A failed load (the network) is tried
+ * again by the next use.
+ */
+export function lazyComponent<P extends object>(importer: () => Promise<ComponentType<P>>) {
+  let loaded: ComponentType<P> | null = null;
+  let loading: Promise<ComponentType<P>> | null = null;
+  return {
+    element: (props: P) => (loaded ? createElement(loaded, props) : null),
+    load: () =>
+      (loading ??= importer().then(
+        (c) => (loaded = c),
+        (err: unknown) => {
+          loading = null;
+          throw err;
+        },
+      )),
+  };
+}
+
+/**
+ * A control in a table row whose elements are reused for whichever user comes to sit in its
+ * place (users-table.tsx): whether the loaded control (a menu) was opened for the user shown
+ * now. Opened for one user, it is not shown for the next user in that place.
+ */
+export function useOpenedFor(id: string): [opened: boolean, open: () => void] {
+  const [openedFor, setOpenedFor] = useState<string | null>(null);
+  if (openedFor !== null && openedFor !== id) setOpenedFor(null);
+  return [openedFor === id, () => setOpenedFor(id)];
 }

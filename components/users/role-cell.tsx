@@ -1,26 +1,17 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type ComponentType } from "react";
+import { useState, useTransition } from "react";
+import { lazyComponent, useOpenedFor } from "@/components/ui/lazy";
 import { useToast } from "@/components/ui/toaster";
 import type { UserDTO } from "@/lib/users/types";
 import type { Role } from "@/lib/validation/enums";
 import { changeRoleAction } from "@/app/(console)/users/actions";
 import { ROLE_LABELS, roleControlName } from "./format";
-import type { RoleMenuProps } from "./role-menu";
 import { roleTrigger } from "./styles";
 
-/** RoleMenu, once loaded (the first row whose control is used loads it for all). */
-let roleMenu: ComponentType<RoleMenuProps> | null = null;
-let loading: Promise<ComponentType<RoleMenuProps>> | null = null;
-const loadRoleMenu = () =>
-  (loading ??= import("./role-menu").then(
-    (m) => (roleMenu = m.RoleMenu),
-    (err: unknown) => {
-      loading = null; // a failed load (the network) is tried again by the next use
-      throw err;
-    },
-  ));
+/** RoleMenu, loaded by the first row whose control is used. */
+const roleMenu = lazyComponent(() => import("./role-menu").then((m) => m.RoleMenu));
 
 /**
  * Inline role editing in a row: optimistic, rolled back with the server's reason on refusal.
@@ -43,9 +34,8 @@ export function RoleCell({ user }: { user: UserDTO }) {
   const role = shown.of === of ? shown.role : user.role;
   const [pending, startTransition] = useTransition();
   const [changing, setChanging] = useState<string | null>(null);
-  /** The user whose menu this place has loaded (and opened). */
-  const [active, setActive] = useState<string | null>(null);
-  if (active !== null && active !== user.id) setActive(null);
+  /** Whether this place has loaded (and opened) the menu for this user. */
+  const [opened, markOpened] = useOpenedFor(user.id);
   const toast = useToast();
   const router = useRouter();
   const disabled = pending && changing === user.id;
@@ -68,11 +58,11 @@ export function RoleCell({ user }: { user: UserDTO }) {
   };
   // The menu is shown for the user it was opened for; any other user in this place gets the
   // plain control (nothing is mounted per user: the row's elements are reused).
-  const Loaded = active === user.id ? roleMenu : null;
-  if (Loaded) return <Loaded email={user.email} value={role} disabled={disabled} onChange={change} defaultOpen />;
+  const menu = opened ? roleMenu.element({ email: user.email, value: role, disabled, onChange: change, defaultOpen: true }) : null;
+  if (menu) return menu;
   const open = () => {
     if (disabled) return;
-    loadRoleMenu().then(() => setActive(user.id), () => {});
+    roleMenu.load().then(() => markOpened(), () => {});
   };
   return (
     <button
@@ -99,4 +89,4 @@ export function RoleCell({ user }: { user: UserDTO }) {
   );
 }
 
-const preload = () => void loadRoleMenu().catch(() => {});
+const preload = () => void roleMenu.load().catch(() => {});

@@ -17,7 +17,7 @@ import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
 import { PAGE_SIZES, SEARCH_MAX_LENGTH, usersListKey, usersSearchParams } from "@/lib/validation/users-search-params";
 import { BulkBar, DeleteByListButton } from "./bulk-bar";
-import { LazyOpen } from "@/components/ui/lazy";
+import { LazyOpen, lazyComponent, useOpenedFor } from "@/components/ui/lazy";
 import { filterButton, FilterCount, type FilterMenuProps } from "./filter-button";
 import { canManageInvitation } from "./invitation-access";
 import { preloadUserDrawer } from "./lazy-user-drawer";
@@ -31,7 +31,9 @@ const loadColumnsMenu = () => import("./table-menus").then((m) => m.ColumnsMenu)
 const loadExportMenu = () => import("./table-menus").then((m) => m.ExportMenu);
 const loadFilterMenu = () => import("./filter-menu").then((m) => m.FilterMenu);
 const rowActionsButton = "rounded px-2 py-0.5 text-base leading-none hover:bg-neutral-200 dark:hover:bg-neutral-800";
-const loadRowActions = () => import("./invitation-row-actions").then((m) => m.InvitationRowActions);
+/** InvitationRowActions, loaded by the first row whose actions button is used. */
+const rowActions = lazyComponent(() => import("./invitation-row-actions").then((m) => m.InvitationRowActions));
+const warmRowActions = () => void rowActions.load().catch(() => {});
 
 const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature });
 
@@ -45,6 +47,14 @@ interface TableMeta {
 type Features = typeof features;
 
 const SORTABLE: Record<string, UserSortField> = { name: "name", email: "email", createdAt: "created", lastLoginAt: "last_login" };
+/**
+ * The columns' widths: the table's layout is fixed, so a new result changes no column's width
+ * (the table does not shift as a search narrows), and the browser lays the rows out without
+ * measuring every cell's text first. Email takes what is left.
+ */
+const COLUMN_WIDTHS: Record<string, string> = {
+  select: "w-10", name: "w-1/6", role: "w-28", status: "w-36", lastLoginAt: "w-32", createdAt: "w-28", actions: "w-12",
+};
 const COLUMN_LABELS: Record<string, string> = {
   name: "Name", email: "Email", role: "Role", status: "Status", lastLoginAt: "Last sign-in", createdAt: "Created",
 };
@@ -117,20 +127,7 @@ const columns: ColumnDef<Features, UserDTO>[] = [
     cell: ({ row, table }) => {
       const viewerRole = (table.options.meta as TableMeta).viewer.role;
       if (!canManageInvitation(viewerRole, row.original)) return null;
-      // Keyed by user: a menu loaded (and opened) for one user is not shown for the next user
-      // in this row's place.
-      return (
-        <LazyOpen
-          key={row.original.id}
-          importer={loadRowActions}
-          props={{ user: row.original, viewerRole }}
-          placeholder={(t) => (
-            <button type="button" aria-haspopup="menu" aria-label={`Actions for ${row.original.email}`} className={rowActionsButton} {...t}>
-              <span aria-hidden="true">⋯</span>
-            </button>
-          )}
-        />
-      );
+      return <RowActionsCell user={row.original} viewerRole={viewerRole} />;
     },
   },
 ];
@@ -148,6 +145,31 @@ function LazyFilterMenu<T extends string>(props: FilterMenuProps<T>) {
         </button>
       )}
     />
+  );
+}
+
+/**
+ * A row's "Actions for <email>" button (invited users). Like the row's other cells it is the
+ * place's own, reused for whichever user sits there; mounting one per user (keyed by user)
+ * replaced every invited row's button on each new result. The menu it loads opens for the user
+ * it was used for; the next user in this place gets the plain button again.
+ */
+function RowActionsCell({ user, viewerRole }: { user: UserDTO; viewerRole: Role }) {
+  const [opened, markOpened] = useOpenedFor(user.id);
+  const menu = opened ? rowActions.element({ user, viewerRole, defaultOpen: true }) : null;
+  if (menu) return menu;
+  return (
+    <button
+      type="button"
+      aria-haspopup="menu"
+      aria-label={`Actions for ${user.email}`}
+      className={rowActionsButton}
+      onPointerEnter={warmRowActions}
+      onFocus={warmRowActions}
+      onClick={() => rowActions.load().then(() => markOpened(), () => {})}
+    >
+      <span aria-hidden="true">⋯</span>
+    </button>
   );
 }
 
@@ -188,8 +210,9 @@ type UsersRow = ReturnType<ReturnType<typeof useTable<Features, UserDTO>>["getRo
  * Rows and cells are keyed by their place, not by user: a new page or search result reuses the
  * page's rows, cells, checkboxes and buttons, and only their text and values change. Keyed by
  * user, every result mounted a new table body (~1,000 elements for 50 rows), most of the time
- * between a search's response and its paint. What holds state per user is keyed by user within
- * its cell (the row actions' menu), or starts over when its user changes (RoleCell).
+ * between a search's response and its paint. What holds state per user starts over when the
+ * user in its place changes (RoleCell, RowActionsCell: a menu opened for one user is not shown
+ * for the next).
  */
 const UsersTableBody = memo(function UsersTableBody({
   rows,
@@ -215,7 +238,7 @@ const UsersTableBody = memo(function UsersTableBody({
           }}
         >
           {row.getVisibleCells().map((cell) => (
-            <td key={cell.column.id} className="px-3 py-2">
+            <td key={cell.column.id} className="px-3 py-2 wrap-anywhere">
               {flexRender(cell.column.columnDef.cell, cell.getContext())}
             </td>
           ))}
@@ -434,7 +457,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
         </div>
       ) : (
         <div className="mt-3 overflow-x-auto rounded-lg border border-neutral-200 dark:border-neutral-800">
-          <table className="w-full text-left text-sm" aria-label="Users">
+          <table className="w-full min-w-[60rem] table-fixed text-left text-sm" aria-label="Users">
             <thead className="bg-neutral-50 dark:bg-neutral-900">
               {table.getHeaderGroups().map((group) => (
                 <tr key={group.id}>
@@ -446,7 +469,7 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
                         key={header.id}
                         scope="col"
                         aria-sort={active ? (descending ? "descending" : "ascending") : sortField ? "none" : undefined}
-                        className="px-3 py-2 font-medium"
+                        className={`px-3 py-2 font-medium ${COLUMN_WIDTHS[header.column.id] ?? ""}`}
                       >
                         {sortField ? (
                           <button
