@@ -49,8 +49,8 @@ type Features = typeof features;
 const SORTABLE: Record<string, UserSortField> = { name: "name", email: "email", createdAt: "created", lastLoginAt: "last_login" };
 /**
  * The columns' widths: the table's layout is fixed, so a new result changes no column's width
- * (the table does not shift as a search narrows), and the browser lays the rows out without
- * measuring every cell's text first. Email takes what is left.
+ * (the table does not shift as a search narrows). Email takes what is left. (Not measurably
+ * faster to paint than the automatic layout: bench/README.md, session 8.)
  */
 const COLUMN_WIDTHS: Record<string, string> = {
   select: "w-10", name: "w-1/6", role: "w-28", status: "w-36", lastLoginAt: "w-32", createdAt: "w-28", actions: "w-12",
