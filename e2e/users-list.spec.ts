@@ -234,6 +234,67 @@ test("a change made while a search is on its way keeps the search; a newer searc
   expect(await emails(page)).toEqual(hoppers);
 });
 
+/**
+ * Runs `act` in the page in the same task that first shows a row whose email has `term` (before
+ * the search's URL is written, which waits for the rows to be painted); answers the URL's query
+ * string as it was then.
+ */
+function onRowsOf(page: Page, term: string, act: string): Promise<string> {
+  return page.evaluate(`new Promise((resolve) => {
+    const first = () => document.querySelector('table[aria-label="Users"] tbody tr td:nth-child(3)');
+    new MutationObserver((_, mo) => {
+      if (!first()?.textContent?.includes(${JSON.stringify(term)})) return;
+      mo.disconnect();
+      const search = location.search;
+      ${act};
+      resolve(search);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  })`);
+}
+
+test("a user opened or a change made as a search's rows show keeps the search", async ({ page }) => {
+  await page.goto("/users");
+  await expect(rows(page)).toHaveCount(50);
+  const urls: string[] = [];
+  page.on("framenavigated", (f) => void (f === page.mainFrame() && urls.push(f.url())));
+  const box = page.getByRole("searchbox", { name: "Search users" });
+
+  // A user opened at once: its URL (and the drawer's server render) has the term.
+  const opened = onRowsOf(page, "lovelace", `first().parentElement.querySelector("td:nth-child(2) button").click()`);
+  await box.fill("lovelace");
+  expect(await opened).not.toMatch(/q=/); // the search's own URL was not written yet
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expect(page).toHaveURL(/[?&]user=/);
+  await expect(page).toHaveURL(/q=lovelace/);
+  // Behind the drawer (hidden from the accessibility tree while it is open): the search's rows.
+  const behind = page.locator('table[aria-label="Users"] tbody tr td:nth-child(3)');
+  await expect(behind.first()).toContainText("lovelace");
+  for (const e of await behind.allTextContents()) expect(e).toContain("lovelace");
+  expect(urls.filter((u) => !u.includes("q=lovelace"))).toEqual([]);
+  await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page).not.toHaveURL(/[?&]user=/);
+  await expect(page).toHaveURL(/q=lovelace/);
+
+  // A page size chosen at once: one URL with both, never the size with the older term.
+  urls.length = 0;
+  const sized = onRowsOf(page, "hopper", `const s = document.querySelector('nav[aria-label="Pagination"] select');
+    s.value = "10"; s.dispatchEvent(new Event("change", { bubbles: true }))`);
+  await box.fill("hopper");
+  expect(await sized).toMatch(/q=lovelace/);
+  await expect(page).toHaveURL(/limit=10/);
+  await expect(page).toHaveURL(/q=hopper/);
+  await expect.poll(async () => (await emails(page)).length).toBeLessThanOrEqual(10);
+  for (const e of await shownEmails(page)) expect(e).toContain("hopper");
+  await page.waitForTimeout(500); // past the search's URL write
+  await expect(page).toHaveURL(/q=hopper/);
+  expect(urls.filter((u) => !u.includes("q=hopper"))).toEqual([]);
+  await page.reload();
+  await expect(box).toHaveValue("hopper");
+  await expect(page).toHaveURL(/limit=10/);
+  for (const e of await shownEmails(page)) expect(e).toContain("hopper");
+});
+
 test("the column chooser hides and shows columns", async ({ page }) => {
   await page.goto("/users");
   await page.getByRole("button", { name: "Columns" }).click();

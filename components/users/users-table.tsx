@@ -11,7 +11,7 @@ import {
   type ColumnVisibilityState,
   type RowSelectionState,
 } from "@tanstack/react-table";
-import { useQueryStates } from "nuqs";
+import { debounce as delayUrlUpdate, useQueryStates } from "nuqs";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ListUsersResult, UserDTO } from "@/lib/users/types";
 import { ROLES, STATUSES, type Role, type UserSort, type UserSortField } from "@/lib/validation/enums";
@@ -39,6 +39,12 @@ const features = tableFeatures({ rowSelectionFeature, columnVisibilityFeature })
 
 /** A search whose rows take longer than this shows "Loading…" (a faster one just shows its rows). */
 const SLOW_SEARCH_MS = 150;
+/**
+ * A search's URL is written this long after its rows render, so that the rows are painted first:
+ * writing it (history.replaceState) makes Next's router render the page again, ~4 ms before the
+ * rows' render and 10–35 ms of transition work after it, in the frame the rows wait for.
+ */
+const SEARCH_URL_DELAY_MS = 100;
 
 interface TableMeta {
   openUser: (id: string) => void;
@@ -272,6 +278,18 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   });
   // A search on its way (see `runSearch`): its term, and its list key.
   const pendingSearch = useRef<{ q: string; key: string } | null>(null);
+  // A search shown whose URL is not written yet (SEARCH_URL_DELAY_MS): its term.
+  const searchUrlDue = useRef<{ q: string } | null>(null);
+  /**
+   * What a URL change made now must carry of a shown search whose URL is still due: its term
+   * and page 1. nuqs then drops the due write, and the change's own entry has the search, as
+   * with a search on its way.
+   */
+  const unwrittenSearch = () => {
+    const due = searchUrlDue.current;
+    searchUrlDue.current = null;
+    return due ? { q: due.q, cursor: null } : {};
+  };
   const [slowSearch, setSlowSearch] = useState(false);
   const pending = rows.loading || slowSearch;
   const update = (patch: Partial<typeof params>, history: "push" | "replace" = "push") => {
@@ -283,22 +301,25 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
       setSlowSearch(false);
     }
     // (A page of the old result's cursor means nothing in the new one: the search starts at page 1.)
-    const next = { cursor: null, ...(searching ? { q: searching.q } : {}), ...patch, ...(searching ? { cursor: null } : {}) };
+    const next = { cursor: null, ...unwrittenSearch(), ...(searching ? { q: searching.q } : {}), ...patch, ...(searching ? { cursor: null } : {}) };
     rows.prefetch(usersListKey({ ...latestParams.current, ...next }));
     void setParams(next, { history });
   };
   /**
-   * The search box's term, after its debounce. Its rows are read first and the URL changes when
-   * they are here, in the same render: while they are on their way the page does no work, so the
-   * browser and the server have the machine to themselves (writing the URL at once rendered the
-   * table again, then Next's router, and the icon was fetched again, all during the request).
-   * "Loading…" shows if they take longer than SLOW_SEARCH_MS. The URL keeps its own history
+   * The search box's term, after its debounce. Its rows are read first and the term (the list's
+   * state) changes when they are here, in the same render: while they are on their way the page
+   * does no work, so the browser and the server have the machine to themselves (writing the URL
+   * at once rendered the table again, then Next's router, and the icon was fetched again, all
+   * during the request). The URL itself is written SEARCH_URL_DELAY_MS later, once the rows are
+   * painted; a change made before that carries the term in its own URL (`unwrittenSearch`).
+   * "Loading…" shows if the rows take longer than SLOW_SEARCH_MS. The URL keeps its own history
    * entry (replace), as before; a newer search, another change or Back/Forward meanwhile wins.
    */
   // Back or Forward while a search is on its way: the history entry it lands on wins.
   const { cancelLoad } = rows;
   useEffect(() => {
     const onPopState = () => {
+      searchUrlDue.current = null; // (nuqs drops its write)
       if (!pendingSearch.current) return;
       pendingSearch.current = null;
       cancelLoad();
@@ -324,7 +345,16 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
       if (pendingSearch.current !== mine) return;
       pendingSearch.current = null;
       setSlowSearch(false);
-      if (outcome !== null) void setParams({ cursor: null, q }, { history: "replace" });
+      if (outcome === null) return;
+      // A failure (shown with a retry) has no rows to paint first: its URL is written at once.
+      if (!outcome) return void setParams({ cursor: null, q }, { history: "replace" });
+      // The rows and the term render now; the URL follows once they are painted (Back, Forward or
+      // another page meanwhile drop it: nuqs clears its queue on a history change).
+      const due = { q };
+      searchUrlDue.current = due;
+      void setParams({ cursor: null, q }, { history: "replace", limitUrlUpdates: delayUrlUpdate(SEARCH_URL_DELAY_MS) }).finally(() => {
+        if (searchUrlDue.current === due) searchUrlDue.current = null;
+      });
     });
   };
   const [search, setSearch] = useState(params.q);
@@ -343,7 +373,10 @@ export function UsersTable({ result: fromServer, resultKey, viewer }: UsersTable
   useEffect(() => () => clearTimeout(debounce.current), []);
 
   const data = useMemo(() => result.data, [result.data]);
-  const openUser = useCallback((id: string) => void setParams({ user: id }, { history: "push", shallow: false }), [setParams]);
+  const openUser = useCallback(
+    (id: string) => void setParams({ user: id, ...unwrittenSearch() }, { history: "push", shallow: false }),
+    [setParams],
+  );
   const table = useTable({
     features,
     columns,
