@@ -1,6 +1,6 @@
 "use client";
 
-import { createElement, useCallback, useRef, useState, type ComponentType } from "react";
+import { createElement, useCallback, useState, type ComponentType } from "react";
 
 /**
  * Code that the first paint does not need (a dialog, a menu), loaded on first use: `preload` on
@@ -11,15 +11,7 @@ import { createElement, useCallback, useRef, useState, type ComponentType } from
  */
 export function useLazyComponent<P>(importer: () => Promise<ComponentType<P>>) {
   const [Component, setComponent] = useState<ComponentType<P> | null>(null);
-  const pending = useRef<Promise<ComponentType<P>> | null>(null);
-  const importRef = useRef(importer);
-  const preload = useCallback(() => {
-    pending.current ??= importRef.current().catch((err: unknown) => {
-      pending.current = null;
-      throw err;
-    });
-    return pending.current;
-  }, []);
+  const [preload] = useState(() => onceRetrying(importer));
   const load = useCallback(() => {
     preload().then((c) => setComponent(() => c), () => {});
   }, [preload]);
@@ -60,18 +52,20 @@ export function LazyOpen<P extends object>({
  */
 export function lazyComponent<P extends object>(importer: () => Promise<ComponentType<P>>) {
   let loaded: ComponentType<P> | null = null;
-  let loading: Promise<ComponentType<P>> | null = null;
   return {
     element: (props: P) => (loaded ? createElement(loaded, props) : null),
-    load: () =>
-      (loading ??= importer().then(
-        (c) => (loaded = c),
-        (err: unknown) => {
-          loading = null;
-          throw err;
-        },
-      )),
+    load: onceRetrying(() => importer().then((c) => (loaded = c))),
   };
+}
+
+/** `load` called once and its promise shared; after a failure (the network) the next call tries again. */
+function onceRetrying<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () =>
+    (pending ??= load().catch((err: unknown) => {
+      pending = null;
+      throw err;
+    }));
 }
 
 /**
