@@ -27,6 +27,8 @@ const USAGE = `usage: npm run bench:export -- [options]
   --slug NAME      the large organization's slug (default "large", the one db:seed makes)
   --data-dir DIR   where the PGlite bench database is kept and reused (default .roster/bench)
   --out DIR        also write each file to DIR (through a file stream, with backpressure)
+  --runs N         export each format N times, each in a fresh process (default 1): V8's
+                   collector can settle differently from one process to the next
   --runner R       node (default): each export runs in plain Node, the bench bundled by esbuild;
                    tsx: under tsx, whose loader thread adds ~75 MB of RSS of its own
 Database: BENCH_DATABASE_URL (Postgres; created if missing, seeded once and reused), else PGlite
@@ -40,6 +42,7 @@ const { values: opt } = parseArgs({
     slug: { type: "string", default: "large" },
     "data-dir": { type: "string", default: path.join(".roster", "bench") },
     out: { type: "string" },
+    runs: { type: "string", default: "1" },
     runner: { type: "string", default: "node" },
     child: { type: "string" }, // internal: run one export (the format) and report as JSON
     help: { type: "boolean", short: "h", default: false },
@@ -56,6 +59,8 @@ const FORMATS = opt.formats!.split(",").map((f) => f.trim()) as ExportFormat[];
 if (!FORMATS.every((f) => (EXPORT_FORMATS as readonly string[]).includes(f))) throw new Error(USAGE);
 if (!["node", "tsx"].includes(opt.runner!)) throw new Error(USAGE);
 if (!USER_SORTS.includes(SORT)) throw new Error(`--sort must be one of ${USER_SORTS.join(", ")}`);
+const RUNS = Number(opt.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(USAGE);
 const PG_URL = process.env.BENCH_DATABASE_URL;
 const PGLITE_DIR = pgliteDir(opt["data-dir"]!, N);
 const MEMORY_GOAL_MB = 300;
@@ -216,7 +221,7 @@ async function main() {
   );
   const command = await childCommand();
   let ok = true;
-  for (const format of FORMATS) {
+  for (const format of FORMATS.flatMap((f) => Array<ExportFormat>(RUNS).fill(f))) {
     const r = await runChild(command, format);
     const complete = r.rows === r.expected;
     const fits = r.peakRssMb <= MEMORY_GOAL_MB;

@@ -162,7 +162,7 @@ async function resolveFilter(deps: CoreDeps, principal: Principal, op: BulkOp, f
         const message = `This filter matches more than ${limit.toLocaleString("en")} users; narrow it down (at most ${limit.toLocaleString("en")} at once)`;
         throw new RosterError("VALIDATION", message, { filter: [message] });
       }
-      return { scope, ids: rows.map((r) => r.user.id) };
+      return { scope, ids: rows.map((r) => r.id) };
     },
     op.action,
   );

@@ -11,7 +11,7 @@ import { exportFormatSchema, exportUsersQuerySchema } from "../validation/users"
 import { audit, latestInvitations, read, toUserDTO, type CoreDeps, type InvitationRow } from "./context";
 import { csvCell } from "../csv";
 import { parseInput } from "./errors";
-import { keysetPage, searchPlan, type MatchesSource } from "./list";
+import { keysetPage, searchPlan, userFromJson, type MatchesSource } from "./list";
 import type { InvitationState, Principal, UserDTO } from "./types";
 
 /** Rows per database read. Memory holds about two batches (one being sent, one read ahead). */
@@ -113,7 +113,7 @@ function exportStream(
   const writer = FORMATS[format];
   const readBatch = async (after: [string, string] | null) => {
     const rows = await keysetPage(deps.db, where, sort, { after, limit: EXPORT_BATCH_SIZE, matches });
-    const invited = rows.filter((r) => r.user.status === "invited").map((r) => r.user.id);
+    const invited = rows.filter((r) => r.status === "invited").map((r) => r.id);
     return { rows, invitations: await latestInvitations(deps.db, invited) };
   };
   let ahead: ReturnType<typeof readBatch> | null = null;
@@ -131,7 +131,7 @@ function exportStream(
           const last = rows[rows.length - 1];
           const done = rows.length < EXPORT_BATCH_SIZE || !last;
           if (!done) {
-            ahead = readBatch([last.sortKey, last.user.id]);
+            ahead = readBatch([last.sortKey, last.id]);
             // Handled here so that a failure after a cancel is no unhandled rejection; the next
             // pull still sees it.
             ahead.catch(() => {});
@@ -139,8 +139,10 @@ function exportStream(
           const now = deps.now();
           let text = started ? "" : writer.start;
           started = true;
+          // Each row's objects are built here and dropped at once: the batch is held as texts
+          // (KeysetRow in list.ts says why).
           for (const r of rows) {
-            text += writer.row(exportedUser(r.user, invitations.get(r.user.id), now), rowsSent === 0);
+            text += writer.row(exportedUser(userFromJson(r.json), invitations.get(r.id), now), rowsSent === 0);
             rowsSent++;
           }
           if (done) text += writer.end(rowsSent);

@@ -352,19 +352,37 @@ export async function keysetPage(db: Db, where: SQL | readonly SQL[], sort: User
   const desc = sort.startsWith("-") !== (opts.reverse ?? false);
   const pages = await Promise.all(where.map((w) => keysetQuery(db, w, sort, opts)));
   const seen = new Set<string>();
-  const merged = pages.flat().filter((r) => !seen.has(r.user.id) && seen.add(r.user.id));
+  const merged = pages.flat().filter((r) => !seen.has(r.id) && seen.add(r.id));
   const bytes = new Map(merged.map((r) => [r, Buffer.from(r.sortKey, "utf8")]));
   merged.sort((a, b) => {
-    const c = Buffer.compare(bytes.get(a)!, bytes.get(b)!) || (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0);
+    const c = Buffer.compare(bytes.get(a)!, bytes.get(b)!) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     return desc ? -c : c;
   });
   return merged.slice(0, opts.limit);
 }
 
+/**
+ * One row of a keyset page, as the driver gives it: the user as the JSON text it was read as
+ * (`userFromJson` turns it into a UserRow when it is used), beside what paging and the callers
+ * need before that (the id, the status, the sort key).
+ *
+ * Kept this way for the export, which holds a batch of 1,000 read ahead while it encodes the
+ * one before: each row's objects must be built only while it is encoded, and the batch must not
+ * be wrapped in per-row objects of our own. When a batch was held as `{ user: UserRow, sortKey }`
+ * pairs, V8 in some runs began allocating those pairs straight into the old generation
+ * (allocation-site pretenuring), where a dead pair still keeps what it points to alive through
+ * every scavenge until the next full collection: each scavenge promoted ~2 MB more, and the
+ * embedded engine's export peaked over 300 MB of RSS in about half of its runs. Wrapping the
+ * texts in a new `{ id, status, sortKey, json }` per row did the same (7 runs of 8); the
+ * driver's rows as they come did not (0 of 14). bench/README.md, sessions 9 and 10.
+ */
 export interface KeysetRow {
-  user: UserRow;
+  id: string;
+  status: UserRow["status"];
   /** The row's sort key as text (a cursor's position). */
   sortKey: string;
+  /** `row_to_json(users)::text`: read it with userFromJson. */
+  json: string;
 }
 
 /** What a search's matches carry (the id and what a sort key is made of), from either table. */
@@ -402,7 +420,7 @@ async function byPartition(db: Db, where: SQL, sort: UserSort, readDesc: boolean
     const rows = await keysetStatement(db, where, sort, { ...opts, limit: opts.limit - out.length, matches: { ...opts.matches!, byPartition: false }, table: p.table });
     // The statements are not one snapshot: a user renamed between two of them can have moved to
     // a later partition. Shown once (a page's rows are keyed by user).
-    for (const r of rows) if (!seen.has(r.user.id) && seen.add(r.user.id)) out.push(r);
+    for (const r of rows) if (!seen.has(r.id) && seen.add(r.id)) out.push(r);
     if (out.length >= opts.limit) break;
   }
   return out;
@@ -455,12 +473,17 @@ async function keysetStatement(
     .as("page");
   // The org is checked again on the users row: the page's ids may come from users_search.
   const sameOrg = source ? sql` and ${users.orgId} = ${source.orgId}` : sql``;
-  const rows = await db
-    .select({ user: sql<string>`row_to_json(${users})::text`, sortKey: sql<string>`(${page.key})::text` })
+  // The driver's rows, returned as they come: no per-row object of ours (KeysetRow says why).
+  return db
+    .select({
+      id: users.id,
+      status: users.status,
+      sortKey: sql<string>`(${page.key})::text`,
+      json: sql<string>`row_to_json(${users})::text`,
+    })
     .from(page)
     .innerJoin(users, sql`${users.id} = ${page.id}${sameOrg}`)
     .orderBy(sql`${page.key} ${dir}`, sql`${page.id} ${dir}`);
-  return rows.map((r) => ({ user: userFromJson(r.user), sortKey: r.sortKey }));
 }
 
 const USER_COLUMNS = Object.entries(getTableColumns(users));
@@ -504,7 +527,7 @@ export async function listUsers(
     const { page, first, last, hasNext, hasPrev } = pageWindow(rows, query.limit, cursor?.[2] ?? null);
 
     const now = deps.now();
-    const invited = page.filter((r) => r.user.status === "invited").map((r) => r.user.id);
+    const invited = page.filter((r) => r.status === "invited").map((r) => r.id);
     const [invitationsByUser, totals] = await Promise.all([
       latestInvitations(db, invited),
       // A first page with nothing after it holds every match: it is the total, no count needed
@@ -514,9 +537,9 @@ export async function listUsers(
         : countUsers(db, plan.count.where, plan.count.table, plan.estimate),
     ]);
     return {
-      data: page.map((r) => toUserDTO(r.user, invitationsByUser.get(r.user.id), now)),
-      nextCursor: hasNext && last ? encodeCursor([last.sortKey, last.user.id, "n", query.sort]) : null,
-      prevCursor: hasPrev && first ? encodeCursor([first.sortKey, first.user.id, "p", query.sort]) : null,
+      data: page.map((r) => toUserDTO(userFromJson(r.json), invitationsByUser.get(r.id), now)),
+      nextCursor: hasNext && last ? encodeCursor([last.sortKey, last.id, "n", query.sort]) : null,
+      prevCursor: hasPrev && first ? encodeCursor([first.sortKey, first.id, "p", query.sort]) : null,
       ...totals,
     };
   });
