@@ -28,7 +28,8 @@ const USAGE = `usage: npm run bench:export -- [options]
   --data-dir DIR   where the PGlite bench database is kept and reused (default .roster/bench)
   --out DIR        also write each file to DIR (through a file stream, with backpressure)
   --runs N         export each format N times, each in a fresh process (default 1): V8's
-                   collector can settle differently from one process to the next
+                   collector can settle differently from one process to the next (with --out,
+                   each run overwrites the format's file)
   --runner R       node (default): each export runs in plain Node, the bench bundled by esbuild;
                    tsx: under tsx, whose loader thread adds ~75 MB of RSS of its own
 Database: BENCH_DATABASE_URL (Postgres; created if missing, seeded once and reused), else PGlite
@@ -200,7 +201,7 @@ function runChild(command: string[], format: ExportFormat): Promise<Result> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The parent: seed once, then one child per format.
+// The parent: seed once, then one child per export (per format and run).
 
 async function main() {
   console.log(`bench:export — ${fmtN(N)} users, sort ${SORT}, batches of ${fmtN(EXPORT_BATCH_SIZE)}, child under ${opt.runner}, node ${process.version}, ${new Date().toISOString()}, ${load()}`);
@@ -238,7 +239,7 @@ async function main() {
   console.log(
     `\nRSS before: the export's process with its modules loaded and the database open, before the first\n` +
       `row${PG_URL ? "" : " (PGlite runs inside it: its engine is most of that figure)"}. growth: peak RSS − RSS before, the export's own share.\n` +
-      `peak heap: JS heap + array buffers, sampled. Each format runs in a fresh child process.`,
+      `peak heap: JS heap + array buffers, sampled. Each export runs in a fresh child process.`,
   );
   console.log(`\n${ok ? "every export complete and within the memory goal" : "MISSED: see above"}`);
 }

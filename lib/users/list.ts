@@ -362,9 +362,9 @@ export async function keysetPage(db: Db, where: SQL | readonly SQL[], sort: User
 }
 
 /**
- * One row of a keyset page, as the driver gives it: the user as the JSON text it was read as
- * (`userFromJson` turns it into a UserRow when it is used), beside what paging and the callers
- * need before that (the id, the status, the sort key).
+ * One row of a keyset page, as Drizzle's result mapping builds it: the user as the JSON text it
+ * was read as (`userFromJson` turns it into a UserRow when it is used), beside what paging and
+ * the callers need before that (the id, the status, the sort key).
  *
  * Kept this way for the export, which holds a batch of 1,000 read ahead while it encodes the
  * one before: each row's objects must be built only while it is encoded, and the batch must not
@@ -372,9 +372,10 @@ export async function keysetPage(db: Db, where: SQL | readonly SQL[], sort: User
  * pairs, V8 in some runs began allocating those pairs straight into the old generation
  * (allocation-site pretenuring), where a dead pair still keeps what it points to alive through
  * every scavenge until the next full collection: each scavenge promoted ~2 MB more, and the
- * embedded engine's export peaked over 300 MB of RSS in about half of its runs. Wrapping the
- * texts in a new `{ id, status, sortKey, json }` per row did the same (7 runs of 8); the
- * driver's rows as they come did not (0 of 14). bench/README.md, sessions 9 and 10.
+ * embedded engine's export peaked over 300 MB of RSS in those runs (2 of 5 in session 9).
+ * Wrapping the texts in a new `{ id, status, sortKey, json }` of ours per row (the id and
+ * status parsed from the JSON) did the same (7 runs of 8); Drizzle's rows as they come did not
+ * (0 of 14). bench/README.md, sessions 9 and 10.
  */
 export interface KeysetRow {
   id: string;
@@ -473,7 +474,7 @@ async function keysetStatement(
     .as("page");
   // The org is checked again on the users row: the page's ids may come from users_search.
   const sameOrg = source ? sql` and ${users.orgId} = ${source.orgId}` : sql``;
-  // The driver's rows, returned as they come: no per-row object of ours (KeysetRow says why).
+  // Drizzle's rows, returned as they come: no per-row object of ours (KeysetRow says why).
   return db
     .select({
       id: users.id,
@@ -492,7 +493,8 @@ const USER_COLUMNS = Object.entries(getTableColumns(users));
  * A users row read as one JSON text (`row_to_json(users)::text`), as Drizzle would have mapped
  * its columns. Pages are read this way because the embedded engine's client decodes every cell
  * of a result on its own (a page of 51 users is 1,600 cells: most of a list request's time
- * there); one cell per row, parsed by JSON.parse, costs a fraction of it, on Postgres too.
+ * there); one JSON cell per row (beside the id, status and sort key), parsed by JSON.parse,
+ * costs a fraction of it, on Postgres too.
  * lib/users/list-json-rows.int.test.ts proves the rows equal Drizzle's own, column by column.
  */
 export function userFromJson(text: string): UserRow {
