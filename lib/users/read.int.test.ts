@@ -117,6 +117,15 @@ describe("list: scope and totals", () => {
     expect(b.total).toBe(2);
   });
 
+  it("a page's users carry no secret (pages are read as whole users rows, then reduced)", async () => {
+    const page = await w.core.list(w.as(w.u.admin), {});
+    expect(page.data.some((u) => u.hasPassword)).toBe(true);
+    for (const u of page.data) {
+      for (const secret of ["passwordHash", "sessionVersion", "emailKey", "orgId", "json"]) expect(Object.keys(u)).not.toContain(secret);
+    }
+    expect(JSON.stringify(page)).not.toMatch(/argon2|password_hash/);
+  });
+
   it("counts all matches, not the page", async () => {
     const page = await w.core.list(chief, { limit: 3 });
     expect(page.data).toHaveLength(3);
